@@ -1,0 +1,128 @@
+"""`b2b_project.yml`: the mapping, identity, output, platform, checks and segments of a project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from toolkit.config.yamlio import load_yaml, validate_doc
+from toolkit.errors import ConfigError
+
+PROJECT_FILE = "b2b_project.yml"
+ENTITIES = ("contacts", "leads", "accounts", "opportunities", "users")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceConfig(Strict):
+    crm: str = "salesforce"
+    naming: Literal["fivetran", "api"] = "fivetran"
+    database: str | None = None
+    schema_: str = Field("salesforce", alias="schema")
+    # CRM object -> table name; a null value says the object is not synced (e.g. account_contact_relation)
+    tables: dict[str, str | None] = Field(default_factory=dict)
+    # Fivetran history mode keeps every version of a row; only `_fivetran_active` rows are current
+    history_mode: bool = False
+
+
+class MappingConfig(Strict):
+    table: str
+    external_id_column: str
+    contact_id_column: str
+    lead_id_column: str | None = None
+
+
+class IdentityConfig(Strict):
+    strategy: Literal["crm_id", "mapping", "email"] = "crm_id"
+    salesforce_ids: Literal["to_18", "keep"] = "to_18"
+    mapping: MappingConfig | None = None
+
+    @model_validator(mode="after")
+    def _mapping_needs_table(self) -> IdentityConfig:
+        if self.strategy == "mapping" and self.mapping is None:
+            raise ValueError("strategy 'mapping' needs identity.mapping (table, external_id_column, contact_id_column)")
+        return self
+
+
+class OutputConfig(Strict):
+    database: str | None = None
+    schema_: str = Field("b2b", alias="schema")
+    prefix: str = "b2b_"
+    grant_select_to: list[str] = Field(default_factory=list)
+
+
+class PlatformIdsConfig(Strict):
+    table: str | None = None
+    column: str = "external_id"
+    query: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> PlatformIdsConfig:
+        if (self.table is None) == (self.query is None):
+            raise ValueError("give exactly one of platform.external_ids.table or platform.external_ids.query")
+        return self
+
+
+class PlatformConfig(Strict):
+    name: str = "braze"
+    external_ids: PlatformIdsConfig | None = None
+
+
+class ChecksConfig(Strict):
+    min_match_rate: float = Field(0.95, ge=0, le=1)
+    max_contacts_per_account: int = Field(10000, ge=1)
+    sample_size: int = Field(10, ge=0, le=1000)
+    # check name -> "warn" | "error" | "off"
+    severity: dict[str, Literal["warn", "error", "off"]] = Field(default_factory=dict)
+
+
+class ProjectConfig(Strict):
+    name: str
+    profile: str = "b2b"
+    source: SourceConfig = Field(default_factory=lambda: SourceConfig.model_validate({}))
+    identity: IdentityConfig = Field(default_factory=IdentityConfig)
+    extra_fields: dict[str, dict[str, str]] = Field(default_factory=dict)
+    output: OutputConfig = Field(default_factory=lambda: OutputConfig.model_validate({}))
+    platform: PlatformConfig = Field(default_factory=PlatformConfig)
+    checks: ChecksConfig = Field(default_factory=ChecksConfig)
+    segments: dict[str, Any] = Field(default_factory=dict)
+    # path (relative to the project dir) of a folder whose templates override the CRM's own
+    templates_dir: str | None = None
+
+    @field_validator("extra_fields")
+    @classmethod
+    def _known_entities(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        allowed = {"contact", "lead", "account", "opportunity"}
+        for entity in value:
+            if entity not in allowed:
+                raise ValueError(f"extra_fields.{entity}: unknown entity; use one of {sorted(allowed)}")
+        return value
+
+
+class Project:
+    """A loaded project: its directory, the file it came from and the validated config."""
+
+    def __init__(self, root: Path, path: Path, config: ProjectConfig) -> None:
+        self.root = root
+        self.path = path
+        self.config = config
+
+    @classmethod
+    def load(cls, project_dir: Path) -> Project:
+        path = project_dir / PROJECT_FILE
+        if not path.exists():
+            raise ConfigError(
+                f"{path}: no {PROJECT_FILE} here",
+                hint="run `b2b init` in your project folder or pass --project-dir",
+            )
+        doc = load_yaml(path)
+        if not isinstance(doc.data, dict):
+            raise ConfigError(f"{path}: expected a mapping of keys at the top level")
+        return cls(project_dir, path, validate_doc(doc, ProjectConfig))
+
+    def view_name(self, entity: str) -> str:
+        return f"{self.config.output.prefix}{entity}"

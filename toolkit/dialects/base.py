@@ -1,0 +1,147 @@
+"""The base target dialect. Each warehouse gets a small subclass that overrides only what differs
+(the sqlglot model: Redshift inherits from Postgres, Fabric from the base, and so on).
+
+Templates are rendered to canonical SQL (sqlglot's default dialect) that may call a few
+placeholder functions whose SQL differs by engine; `expand()` replaces them with this dialect's
+own fragment, parsed in this dialect. Everything else is sqlglot's transpiler.
+
+Placeholders:
+  B2B_SF18(id)           the 18-char case-safe Salesforce id of a 15-char id (other lengths pass)
+  B2B_ID_ARRAY(id)       aggregate: the sorted, non-null ids of the group
+  B2B_EMPTY_ID_ARRAY()   the empty value of B2B_ID_ARRAY's type
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import ClassVar
+
+import sqlglot
+from sqlglot import exp
+
+SF18_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+
+
+class TargetDialect:
+    #: our name for the target (what `--dialect` takes and the folder under target/)
+    name: ClassVar[str] = "base"
+    #: sqlglot's name for the dialect
+    sqlglot_name: ClassVar[str] = ""
+    #: arrays are a real type (else opportunity_ids is a JSON array string)
+    HAS_ARRAYS: ClassVar[bool] = True
+    #: the engine has GRANT (DuckDB has not)
+    SUPPORTS_GRANTS: ClassVar[bool] = True
+    #: DDL can run inside a transaction that a failure rolls back
+    SUPPORTS_TRANSACTIONAL_DDL: ClassVar[bool] = False
+    #: fragments in this dialect, with :x as the argument
+    ID_ARRAY_AGG: ClassVar[str] = "ARRAY_AGG(:x ORDER BY :x)"
+    EMPTY_ID_ARRAY: ClassVar[str] = "ARRAY[]"
+    #: a grant statement, with {view} and {role} replaced by sqlglot-quoted identifiers
+    GRANT_SELECT: ClassVar[str] = "GRANT SELECT ON {view} TO {role}"
+    GRANT_USAGE: ClassVar[str | None] = "GRANT USAGE ON SCHEMA {schema} TO {role}"
+
+    # ---- fragments -------------------------------------------------------------------------
+    @classmethod
+    @cache
+    def _fragment(cls, sql: str) -> exp.Expression:
+        return sqlglot.parse_one(sql, read=cls.sqlglot_name)
+
+    def fragment(self, sql: str, **args: exp.Expression) -> exp.Expression:
+        return exp.replace_placeholders(self._fragment(sql).copy(), **args)
+
+    def sf18(self, id_expr: exp.Expression) -> exp.Expression:
+        """The 18-char id of `id_expr` (built once per dialect, then copied with the argument in)."""
+        return exp.replace_placeholders(self._sf18_template().copy(), x=id_expr)
+
+    @classmethod
+    @cache
+    def _sf18_template(cls) -> exp.Expression:
+        return cls._build_sf18(exp.Placeholder(this="x"))
+
+    @staticmethod
+    def _build_sf18(id_expr: exp.Expression) -> exp.Expression:
+        """15 -> 18 chars. Uppercase is tested by character code, never by a collation-dependent
+        comparison (`c BETWEEN 'A' AND 'Z'` is wrong under a case-insensitive collation)."""
+        suffix: list[exp.Expression] = []
+        for group in range(3):
+            bits: exp.Expression = exp.Literal.number(0)
+            for j in range(5):
+                pos = group * 5 + j + 1
+                char_code = exp.func("ASCII", exp.Substring(this=id_expr.copy(), start=exp.Literal.number(pos), length=exp.Literal.number(1)))
+                is_upper = exp.Between(this=char_code, low=exp.Literal.number(65), high=exp.Literal.number(90))
+                term = exp.Case(ifs=[exp.If(this=is_upper, true=exp.Literal.number(2**j))], default=exp.Literal.number(0))
+                bits = term if j == 0 else exp.Add(this=bits, expression=term)
+            suffix.append(
+                exp.Substring(
+                    this=exp.Literal.string(SF18_ALPHABET),
+                    start=exp.Add(this=exp.Paren(this=bits), expression=exp.Literal.number(1)),
+                    length=exp.Literal.number(1),
+                )
+            )
+        full: exp.Expression = id_expr.copy()
+        for part in suffix:
+            full = exp.DPipe(this=full, expression=part, safe=True)
+        is_15 = exp.EQ(this=exp.Length(this=id_expr.copy()), expression=exp.Literal.number(15))
+        return exp.Case(ifs=[exp.If(this=is_15, true=full)], default=id_expr.copy())
+
+    def id_array_agg(self, id_expr: exp.Expression) -> exp.Expression:
+        return self.fragment(self.ID_ARRAY_AGG, x=id_expr)
+
+    def empty_id_array(self) -> exp.Expression:
+        return self.fragment(self.EMPTY_ID_ARRAY)
+
+    # ---- tree transforms ------------------------------------------------------------------
+    def expand(self, tree: exp.Expression) -> exp.Expression:
+        """Replace the placeholder functions, then apply this dialect's fixes."""
+
+        def _swap(node: exp.Expression) -> exp.Expression:
+            if isinstance(node, exp.Anonymous):
+                fname = node.name.upper()
+                args = node.expressions
+                if fname == "B2B_SF18":
+                    return self.sf18(args[0])
+                if fname == "B2B_ID_ARRAY":
+                    return self.id_array_agg(args[0])
+                if fname == "B2B_EMPTY_ID_ARRAY":
+                    return self.empty_id_array()
+            return node
+
+        return self.fix(tree.transform(_swap))
+
+    def fix(self, tree: exp.Expression) -> exp.Expression:
+        """Dialect-specific rewrites sqlglot does not do by itself. Default: none."""
+        return tree
+
+    # ---- DDL ------------------------------------------------------------------------------
+    def generate(self, tree: exp.Expression, pretty: bool = True) -> str:
+        # copy=False: callers hand over trees they own; copying big trees dominated generate time
+        return tree.sql(dialect=self.sqlglot_name, pretty=pretty, unsupported_level=sqlglot.ErrorLevel.RAISE, copy=False)
+
+    def create_view(self, name: exp.Table, query: exp.Expression) -> str:
+        create = exp.Create(this=name, kind="VIEW", replace=True, expression=query)
+        return self.generate(create)
+
+    def create_schema(self, schema: exp.Table) -> str:
+        return self.generate(exp.Create(this=schema, kind="SCHEMA", exists=True), pretty=False)
+
+    def drop_view(self, name: exp.Table) -> str:
+        return self.generate(exp.Drop(this=name, kind="VIEW", exists=True), pretty=False)
+
+    def quote(self, name: str) -> str:
+        return exp.to_identifier(name).sql(dialect=self.sqlglot_name)
+
+    def principal(self, role: str) -> str:
+        """How a grantee is written: a quoted identifier, unless the engine wants a string."""
+        return self.quote(role)
+
+    def grants(self, views: list[exp.Table], schema: exp.Table, roles: list[str]) -> list[str]:
+        if not self.SUPPORTS_GRANTS:
+            return []
+        out: list[str] = []
+        for role in roles:
+            r = self.principal(role)
+            if self.GRANT_USAGE:
+                out.append(self.GRANT_USAGE.format(schema=schema.sql(dialect=self.sqlglot_name), role=r))
+            for view in views:
+                out.append(self.GRANT_SELECT.format(view=view.sql(dialect=self.sqlglot_name), role=r))
+        return out

@@ -1,0 +1,38 @@
+"""Microsoft Fabric Warehouse (T-SQL): no boolean type (a predicate cannot be a select item), no
+arrays (opportunity_ids is a JSON array string from STRING_AGG), no ARRAY_AGG, CREATE OR ALTER
+VIEW, and collations that may be case-insensitive.
+
+T-SQL surface area in Fabric: https://learn.microsoft.com/fabric/data-warehouse/tsql-surface-area
+STRING_AGG: https://learn.microsoft.com/sql/t-sql/functions/string-agg-transact-sql
+"""
+
+from sqlglot import exp
+
+from toolkit.dialects.base import TargetDialect
+
+
+class Fabric(TargetDialect):
+    name = "fabric"
+    sqlglot_name = "tsql"
+    HAS_ARRAYS = False
+    SUPPORTS_TRANSACTIONAL_DDL = True
+    ID_ARRAY_AGG = "'[' + STRING_AGG(CONCAT('\"', :x, '\"'), ',') WITHIN GROUP (ORDER BY :x) + ']'"
+    EMPTY_ID_ARRAY = "'[]'"
+    GRANT_SELECT = "GRANT SELECT ON {view} TO {role}"
+    GRANT_USAGE = None
+
+    def fix(self, tree: exp.Expression) -> exp.Expression:
+        def _bit(node: exp.Expression) -> exp.Expression:
+            # a predicate as a select item becomes CAST(CASE WHEN p THEN 1 ELSE 0 END AS BIT)
+            if isinstance(node, exp.Select):
+                for i, item in enumerate(node.expressions):
+                    inner = item.this if isinstance(item, exp.Alias) else item
+                    if isinstance(inner, exp.Predicate):
+                        as_bit = exp.cast(
+                            exp.Case(ifs=[exp.If(this=inner.copy(), true=exp.Literal.number(1))], default=exp.Literal.number(0)),
+                            exp.DataType.build("BIT", dialect="tsql"),
+                        )
+                        node.expressions[i] = exp.alias_(as_bit, item.alias) if isinstance(item, exp.Alias) else as_bit
+            return node
+
+        return tree.transform(_bit)

@@ -1,0 +1,12 @@
+"""PostgreSQL: text[] arrays; transactional DDL; CREATE OR REPLACE VIEW refuses a changed column
+list, so apply drops and recreates inside its transaction instead."""
+
+from toolkit.dialects.base import TargetDialect
+
+
+class Postgres(TargetDialect):
+    name = "postgres"
+    sqlglot_name = "postgres"
+    SUPPORTS_TRANSACTIONAL_DDL = True
+    ID_ARRAY_AGG = "ARRAY_AGG(:x ORDER BY :x)"
+    EMPTY_ID_ARRAY = "CAST(ARRAY[] AS TEXT[])"

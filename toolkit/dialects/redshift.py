@@ -1,0 +1,24 @@
+"""Redshift: a Postgres relative without arrays in views (opportunity_ids is a JSON array string
+built with LISTAGG), without FILTER clauses, and with late-binding views so that a view survives
+its source tables being recreated by the sync tool.
+
+LISTAGG: https://docs.aws.amazon.com/redshift/latest/dg/r_LISTAGG.html
+Late-binding views: https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_VIEW.html
+"""
+
+from sqlglot import exp
+
+from toolkit.dialects.postgres import Postgres
+
+
+class Redshift(Postgres):
+    name = "redshift"
+    sqlglot_name = "redshift"
+    HAS_ARRAYS = False
+    # Redshift DDL is transactional, but late-binding views cannot be dropped and recreated
+    # atomically with their grants in all cases; apply uses the same transaction as Postgres.
+    ID_ARRAY_AGG = "'[' || LISTAGG('\"' || :x || '\"', ',') WITHIN GROUP (ORDER BY :x) || ']'"
+    EMPTY_ID_ARRAY = "'[]'"
+
+    def create_view(self, name: exp.Table, query: exp.Expression) -> str:
+        return super().create_view(name, query) + "\nWITH NO SCHEMA BINDING"

@@ -1,0 +1,13 @@
+"""Snowflake: ARRAY_AGG ... WITHIN GROUP; grants to roles; DDL auto-commits (no transaction),
+so apply creates new views under temporary names and swaps them in."""
+
+from toolkit.dialects.base import TargetDialect
+
+
+class Snowflake(TargetDialect):
+    name = "snowflake"
+    sqlglot_name = "snowflake"
+    ID_ARRAY_AGG = "ARRAY_AGG(:x) WITHIN GROUP (ORDER BY :x)"
+    EMPTY_ID_ARRAY = "ARRAY_CONSTRUCT()"
+    GRANT_SELECT = "GRANT SELECT ON VIEW {view} TO ROLE {role}"
+    GRANT_USAGE = "GRANT USAGE ON SCHEMA {schema} TO ROLE {role}"

@@ -1,0 +1,182 @@
+"""Render a view template (Jinja, sandboxed, StrictUndefined) into canonical SQL and parse it.
+
+Every name that reaches the SQL comes from a helper below that quotes it with sqlglot; a
+template never pastes a user string. The result is a sqlglot tree in the canonical dialect,
+with placeholder functions (B2B_SF18, ...) that each target dialect expands.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import sqlglot
+from jinja2.sandbox import SandboxedEnvironment
+from sqlglot import exp
+from sqlglot.errors import ParseError
+
+from toolkit.config.project import ENTITIES, ProjectConfig
+from toolkit.crm import Crm, CrmObject
+from toolkit.errors import ConfigError, TemplateError
+
+
+def ident(name: str) -> exp.Identifier:
+    """An identifier, quoted by sqlglot when it is not a plain safe name."""
+    if not isinstance(name, str) or not name or "\x00" in name:
+        raise ConfigError(f"invalid identifier {name!r}: names must be non-empty strings without NUL")
+    return exp.to_identifier(name)
+
+
+def qualified(*parts: str | None) -> exp.Table:
+    names = [p for p in parts if p]
+    table = ident(names[-1])
+    db = ident(names[-2]) if len(names) > 1 else None
+    catalog = ident(names[-3]) if len(names) > 2 else None
+    return exp.Table(this=table, db=db, catalog=catalog)
+
+
+def parse_table_name(value: str, key: str) -> exp.Table:
+    """A dotted name a user wrote in YAML (e.g. `app.users` or `"my db".app.users`)."""
+    try:
+        table = exp.to_table(value)
+    except (ParseError, sqlglot.errors.TokenError, ValueError):
+        raise ConfigError(f"{key}: {value!r} is not a table name", hint="write schema.table (quote parts with \")") from None
+    if not isinstance(table, exp.Table) or table.sql() == "" or len(list(table.parts)) > 3:
+        raise ConfigError(f"{key}: {value!r} is not a table name", hint="write schema.table")
+    return table
+
+
+class _Source:
+    """What a template sees of one CRM object: `.table` and `.col(field)`."""
+
+    def __init__(self, obj: CrmObject, database: str | None, schema: str) -> None:
+        self._obj = obj
+        self.present = obj.table is not None
+        self.table = qualified(database, schema, obj.table).sql() if obj.table else ""
+
+    def col(self, alias: str, field: str) -> str:
+        try:
+            physical = self._obj.fields[field]
+        except KeyError:
+            raise ConfigError(f"template asks for unknown field {self._obj.name}.{field}") from None
+        return exp.column(ident(physical), table=ident(alias)).sql()
+
+    def live(self, alias: str) -> str:
+        """A row is live when none of the deleted flags is true (NULL counts as false)."""
+        preds = [f"CASE WHEN {exp.column(ident(flag), table=ident(alias)).sql()} THEN 1 ELSE 0 END = 0" for flag in self._obj.deleted_flags]
+        if self._obj.active_flag:
+            preds.append(f"CASE WHEN {exp.column(ident(self._obj.active_flag), table=ident(alias)).sql()} THEN 1 ELSE 0 END = 1")
+        return "(" + " AND ".join(preds) + ")" if preds else "1 = 1"
+
+
+@dataclass(frozen=True)
+class RenderedView:
+    entity: str
+    name: exp.Table
+    template: Path
+    query: exp.Query
+
+
+class ViewRenderer:
+    def __init__(self, config: ProjectConfig, crm: Crm, project_root: Path) -> None:
+        self.config = config
+        self.crm = crm
+        search = [str(crm.template_dir)]
+        if config.templates_dir:
+            override = (project_root / config.templates_dir).resolve()
+            if not override.is_dir():
+                raise ConfigError(f"templates_dir: {override} is not a folder", hint="create it or remove the key")
+            search.insert(0, str(override))
+        self.env = SandboxedEnvironment(
+            loader=jinja2.FileSystemLoader(search),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.sources = {
+            name: _Source(obj, config.source.database, config.source.schema_) for name, obj in crm.objects.items()
+        }
+
+    # ---- helpers exposed to templates ----------------------------------------------------
+    def view(self, entity: str) -> exp.Table:
+        out = self.config.output
+        return qualified(out.database, out.schema_, f"{out.prefix}{entity}")
+
+    def _sfid(self, col_sql: str) -> str:
+        if self.crm.id_style == "salesforce" and self.config.identity.salesforce_ids == "to_18":
+            return f"B2B_SF18({col_sql})"
+        return col_sql
+
+    def _extras(self, alias: str, entity: str) -> list[str]:
+        fields = self.config.extra_fields.get(entity, {})
+        return [f"{exp.column(ident(col), table=ident(alias)).sql()} AS {ident(attr).sql()}" for attr, col in sorted(fields.items())]
+
+    def _extra_names(self, entity: str, alias: str) -> list[str]:
+        return [exp.column(ident(attr), table=ident(alias)).sql() for attr in sorted(self.config.extra_fields.get(entity, {}))]
+
+    def _mapping(self) -> dict[str, Any]:
+        m = self.config.identity.mapping
+        if m is None:
+            return {}
+        return {
+            "table": parse_table_name(m.table, "identity.mapping.table").sql(),
+            "external_id": lambda a: exp.column(ident(m.external_id_column), table=ident(a)).sql(),
+            "contact_id": lambda a: exp.column(ident(m.contact_id_column), table=ident(a)).sql(),
+            "lead_id": (lambda a: exp.column(ident(m.lead_id_column), table=ident(a)).sql()) if m.lead_id_column else None,
+        }
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "src": self.sources,
+            "view": lambda entity: self.view(entity).sql(),
+            "sfid": self._sfid,
+            "extras": self._extras,
+            "extra_names": self._extra_names,
+            "identity": {"strategy": self.config.identity.strategy, "mapping": self._mapping()},
+        }
+
+    # ---- rendering ---------------------------------------------------------------------
+    def render(self, entity: str) -> RenderedView:
+        name = f"{entity}.sql"
+        try:
+            template = self.env.get_template(name)
+            path = Path(template.filename or name)
+            text = template.render(**self.context())
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"{exc.filename or name}:{exc.lineno}: template syntax error: {exc.message}") from None
+        except jinja2.TemplateNotFound:
+            raise TemplateError(f"template {name} not found in {self.env.loader.searchpath}") from None  # type: ignore[union-attr]
+        except (ConfigError, TemplateError):
+            raise
+        except Exception as exc:  # a runtime error inside the template, e.g. a sandbox refusal
+            raise TemplateError(f"{_template_location(exc, name)}: template error: {exc}") from None
+        try:
+            statements = [s for s in sqlglot.parse(text) if s is not None]
+        except ParseError as exc:
+            first = exc.errors[0] if exc.errors else {}
+            raise TemplateError(
+                f"{path}: rendered SQL does not parse (line {first.get('line', '?')} of the rendered SQL): "
+                f"{first.get('description', exc)}"
+            ) from None
+        if len(statements) != 1 or not isinstance(statements[0], exp.Query):
+            raise TemplateError(f"{path}: a view template must render exactly one SELECT statement")
+        return RenderedView(entity, self.view(entity), path, statements[0])
+
+    def render_all(self, entities: tuple[str, ...] = ENTITIES) -> list[RenderedView]:
+        return [self.render(e) for e in entities]
+
+
+def _template_location(exc: BaseException, fallback: str) -> str:
+    tb = exc.__traceback__ or sys.exc_info()[2]
+    where = fallback
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".sql"):
+            where = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where

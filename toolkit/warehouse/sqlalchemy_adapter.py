@@ -1,0 +1,124 @@
+"""Adapters over SQLAlchemy (DuckDB through duckdb-engine, PostgreSQL through psycopg).
+
+One connection per adapter; `transaction()` wraps a block in BEGIN/COMMIT and rolls back on any
+error, so a failed apply leaves the previous views in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from toolkit.errors import MissingDriverError, WarehouseError
+from toolkit.warehouse.base import Adapter
+
+
+def _require(module: str, extra: str, kind: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise MissingDriverError(
+            f"profile type {kind!r} needs the {module} driver, which is not installed",
+            hint=f"pip install 'b2b-connected-source[{extra}]'",
+        )
+
+
+class SQLAlchemyAdapter(Adapter):
+    driver_module = ""
+
+    def __init__(self, conn_config: Any, target_name: str) -> None:
+        super().__init__(conn_config, target_name)
+        self._engine: Any = None
+        self._conn: Any = None
+
+    def url(self) -> Any:
+        raise NotImplementedError
+
+    def engine_kwargs(self) -> dict[str, Any]:
+        return {}
+
+    def on_connect(self) -> None:
+        """Session settings (timeouts) after connecting."""
+
+    def connect(self) -> None:
+        _require(self.driver_module, self.extra, self.type)
+        import sqlalchemy
+
+        try:
+            self._engine = sqlalchemy.create_engine(self.url(), poolclass=sqlalchemy.pool.NullPool, **self.engine_kwargs())
+            self._conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self.on_connect()
+        except sqlalchemy.exc.SQLAlchemyError as exc:
+            self._dispose()
+            raise WarehouseError(f"cannot connect to target {self.target_name!r} ({self.type}): {_short(exc)}") from None
+
+    def _dispose(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:  # closing a dead connection must not hide the real error
+                pass
+        if self._engine is not None:
+            self._engine.dispose()
+        self._conn = self._engine = None
+
+    def close(self) -> None:
+        self._dispose()
+
+    def _raw(self) -> Any:
+        if self._conn is None:
+            raise WarehouseError(f"target {self.target_name!r}: not connected")
+        return self._conn
+
+    def execute(self, sql: str) -> None:
+        self._run(sql, fetch=False)
+
+    def fetchall(self, sql: str) -> list[tuple[Any, ...]]:
+        rows = self._run(sql, fetch=True)
+        self.rows_fetched += len(rows)
+        return rows
+
+    def fetch_batches(self, sql: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
+        import sqlalchemy
+
+        try:
+            result = self._raw().execution_options(stream_results=True, yield_per=size).exec_driver_sql(sql)
+            while True:
+                batch = [tuple(r) for r in result.fetchmany(size)]
+                if not batch:
+                    break
+                self.rows_fetched += len(batch)
+                yield batch
+        except sqlalchemy.exc.SQLAlchemyError as exc:
+            raise WarehouseError(f"target {self.target_name!r}: {_short(exc)}") from None
+
+    def _run(self, sql: str, fetch: bool) -> list[tuple[Any, ...]]:
+        import sqlalchemy
+
+        try:
+            result = self._raw().exec_driver_sql(sql)
+            return [tuple(r) for r in result.fetchall()] if fetch else []
+        except sqlalchemy.exc.SQLAlchemyError as exc:
+            raise WarehouseError(f"target {self.target_name!r} ({self.type}) refused a statement: {_short(exc)}") from None
+
+    @contextmanager
+    def transaction(self, read_only: bool = False) -> Iterator[None]:
+        self.execute("BEGIN TRANSACTION READ ONLY" if read_only and self.SUPPORTS_READ_ONLY_TRANSACTION else "BEGIN")
+        try:
+            yield
+        except BaseException:
+            try:
+                self.execute("ROLLBACK")
+            except WarehouseError:
+                pass  # the connection is gone; the server rolls back by itself
+            raise
+        self.execute("COMMIT")
+
+
+def _short(exc: BaseException) -> str:
+    """The driver's message without SQLAlchemy's statement echo and background link.
+    The statement text never holds a secret, but it can be long."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc)
+    return text.split("\n[SQL:")[0].strip().splitlines()[0] if text.strip() else type(exc).__name__
