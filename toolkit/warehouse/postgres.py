@@ -40,6 +40,9 @@ class PostgresAdapter(SQLAlchemyAdapter):
     def engine_kwargs(self) -> dict[str, Any]:
         return {"connect_args": {"connect_timeout": self.config.connect_timeout_s, "application_name": "b2b"}}
 
+    def set_autocommit(self, driver_connection: Any) -> None:
+        driver_connection.autocommit = True
+
     def on_connect(self) -> None:
         if self.config.statement_timeout_s:
             ms = int(self.config.statement_timeout_s * 1000)

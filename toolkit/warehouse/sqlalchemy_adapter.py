@@ -1,7 +1,8 @@
 """Adapters over SQLAlchemy (DuckDB through duckdb-engine, PostgreSQL through psycopg).
 
-One connection per adapter; `transaction()` wraps a block in BEGIN/COMMIT and rolls back on any
-error, so a failed apply leaves the previous views in place.
+SQLAlchemy builds the URL (so a password is never pasted into a string) and the engine; we then
+work on its DBAPI connection in autocommit mode, so that `transaction()` owns BEGIN/COMMIT
+explicitly and rolls back on any error: a failed apply leaves the previous views in place.
 """
 
 from __future__ import annotations
@@ -47,11 +48,15 @@ class SQLAlchemyAdapter(Adapter):
 
         try:
             self._engine = sqlalchemy.create_engine(self.url(), poolclass=sqlalchemy.pool.NullPool, **self.engine_kwargs())
-            self._conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            self.on_connect()
-        except sqlalchemy.exc.SQLAlchemyError as exc:
+            self._conn = self._engine.raw_connection()
+            self.set_autocommit(self._conn.driver_connection)
+        except Exception as exc:
             self._dispose()
             raise WarehouseError(f"cannot connect to target {self.target_name!r} ({self.type}): {_short(exc)}") from None
+        self.on_connect()
+
+    def set_autocommit(self, driver_connection: Any) -> None:
+        """Each statement commits unless inside an explicit BEGIN (DuckDB's default)."""
 
     def _dispose(self) -> None:
         if self._conn is not None:
@@ -79,28 +84,38 @@ class SQLAlchemyAdapter(Adapter):
         self.rows_fetched += len(rows)
         return rows
 
-    def fetch_batches(self, sql: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
-        import sqlalchemy
+    def cursor(self) -> Any:
+        return self._raw().cursor()
 
+    def fetch_batches(self, sql: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
+        cur = self.cursor()
         try:
-            result = self._raw().execution_options(stream_results=True, yield_per=size).exec_driver_sql(sql)
+            cur.execute(sql)
             while True:
-                batch = [tuple(r) for r in result.fetchmany(size)]
+                batch = [tuple(r) for r in cur.fetchmany(size)]
                 if not batch:
                     break
                 self.rows_fetched += len(batch)
                 yield batch
-        except sqlalchemy.exc.SQLAlchemyError as exc:
-            raise WarehouseError(f"target {self.target_name!r}: {_short(exc)}") from None
+        except self._driver_errors() as exc:
+            raise WarehouseError(f"target {self.target_name!r} ({self.type}): {_short(exc)}") from None
+        finally:
+            cur.close()
+
+    def _driver_errors(self) -> tuple[type[BaseException], ...]:
+        dbapi = getattr(self._engine.dialect, "loaded_dbapi", None) if self._engine is not None else None
+        base = getattr(dbapi, "Error", None)
+        return (base,) if isinstance(base, type) else (Exception,)
 
     def _run(self, sql: str, fetch: bool) -> list[tuple[Any, ...]]:
-        import sqlalchemy
-
+        cur = self.cursor()
         try:
-            result = self._raw().exec_driver_sql(sql)
-            return [tuple(r) for r in result.fetchall()] if fetch else []
-        except sqlalchemy.exc.SQLAlchemyError as exc:
+            cur.execute(sql)
+            return [tuple(r) for r in cur.fetchall()] if fetch else []
+        except self._driver_errors() as exc:
             raise WarehouseError(f"target {self.target_name!r} ({self.type}) refused a statement: {_short(exc)}") from None
+        finally:
+            cur.close()
 
     @contextmanager
     def transaction(self, read_only: bool = False) -> Iterator[None]:

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import loaders  # noqa: E402
+import pg_server  # noqa: E402
+
+from toolkit.demo.run import DEMO_DB, build_demo_database, write_demo_project  # noqa: E402
+
+SMALL_ORG = 3000  # contacts: every defect class 30 times, fast on every engine
+
+
+@pytest.fixture(scope="session")
+def org_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo project with a small synthetic org in DuckDB (built once per session; read-only)."""
+    directory = tmp_path_factory.mktemp("org")
+    write_demo_project(directory)
+    build_demo_database(directory / DEMO_DB, SMALL_ORG)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def org_tables(org_dir: Path) -> dict:
+    return loaders.duckdb_tables(str(org_dir / DEMO_DB))
+
+
+@pytest.fixture
+def project(tmp_path: Path, org_dir: Path) -> Path:
+    """A fresh, writable copy of the demo project and its database."""
+    import shutil
+
+    for name in ("b2b_project.yml", "profiles.yml", DEMO_DB):
+        shutil.copy(org_dir / name, tmp_path / name)
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[pg_server.PgServer]:
+    server = pg_server.start()
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL server binaries (initdb, pg_ctl) not found; .ci/run installs them")
+        pytest.skip("PostgreSQL server binaries not found")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_org(pg: pg_server.PgServer, org_tables: dict) -> pg_server.PgServer:
+    """The same small org loaded into the PostgreSQL server's `postgres` database."""
+    loaders.load_postgres(pg.dsn(), org_tables)
+    return pg
+
+
+def pg_profiles(directory: Path, server: pg_server.PgServer, dbname: str = "postgres") -> None:
+    (directory / "profiles.yml").write_text(
+        "b2b:\n  target: pg\n  outputs:\n"
+        f"    pg: {{type: postgres, host: {server.host}, port: {server.port}, dbname: {dbname}, user: {server.user}}}\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg: pg_server.PgServer, org_tables: dict) -> str:
+    """A database holding the small org, used as a template for per-test databases."""
+    import psycopg
+
+    with psycopg.connect(pg.dsn(), autocommit=True) as conn:
+        conn.execute("CREATE DATABASE org_template")
+    loaders.load_postgres(pg.dsn("org_template"), org_tables)
+    return "org_template"
+
+
+_db_counter = iter(range(1_000_000))
+
+
+@pytest.fixture
+def pg_db(pg: pg_server.PgServer, pg_template: str) -> str:
+    """A fresh database (a copy of the org) for one test."""
+    import psycopg
+
+    name = f"t_{os.getpid()}_{next(_db_counter)}"
+    with psycopg.connect(pg.dsn(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
+    return name
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine_project(request: pytest.FixtureRequest, project: Path) -> Path:
+    """The demo project pointed at each real engine in turn, with the org loaded there."""
+    if request.param == "postgres":
+        server = request.getfixturevalue("pg")
+        pg_profiles(project, server, request.getfixturevalue("pg_db"))
+    return project

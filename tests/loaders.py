@@ -1,0 +1,56 @@
+"""Copy the synthetic org from DuckDB into another engine (tests only). Small data: rows go
+through the client here, which the product itself never does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+SOURCE_TABLES = [
+    ("salesforce", "account"),
+    ("salesforce", "contact"),
+    ("salesforce", "lead"),
+    ("salesforce", "opportunity"),
+    ("salesforce", "opportunity_contact_role"),
+    ("salesforce", "account_contact_relation"),
+    ("braze", "user_latest_state_default_attributes_view_shared"),
+]
+
+PG_TYPES = {"VARCHAR": "text", "BOOLEAN": "boolean", "TIMESTAMP": "timestamp", "DATE": "date", "INTEGER": "integer", "BIGINT": "bigint"}
+
+
+def _pg_type(duck_type: str) -> str:
+    if duck_type.startswith("DECIMAL"):
+        return duck_type.replace("DECIMAL", "numeric")
+    return PG_TYPES[duck_type]
+
+
+def duckdb_tables(path: str) -> dict[tuple[str, str], tuple[list[tuple[str, str]], list[tuple[Any, ...]]]]:
+    con = duckdb.connect(path, read_only=True)
+    try:
+        out = {}
+        for schema, table in SOURCE_TABLES:
+            cols = con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+                [schema, table],
+            ).fetchall()
+            rows = con.execute(f'SELECT * FROM "{schema}"."{table}"').fetchall()
+            out[(schema, table)] = (cols, rows)
+        return out
+    finally:
+        con.close()
+
+
+def load_postgres(dsn: str, tables: dict[tuple[str, str], tuple[list[tuple[str, str]], list[tuple[Any, ...]]]]) -> None:
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for (schema, table), (cols, rows) in tables.items():
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            conn.execute(f'DROP TABLE IF EXISTS "{schema}"."{table}" CASCADE')
+            coldefs = ", ".join(f'"{c}" {_pg_type(t)}' for c, t in cols)
+            conn.execute(f'CREATE TABLE "{schema}"."{table}" ({coldefs})')
+            with conn.cursor() as cur, cur.copy(f'COPY "{schema}"."{table}" FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)

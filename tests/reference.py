@@ -1,0 +1,91 @@
+"""An independent model of the five views, in plain Python over the raw rows: what each view
+must contain, computed without the view SQL. The tests compare the engines with it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from toolkit.sfid import to_18
+
+
+def _rows(tables: dict, table: str) -> list[dict[str, Any]]:
+    for (_schema, name), (cols, rows) in tables.items():
+        if name == table:
+            names = [c for c, _ in cols]
+            return [dict(zip(names, r, strict=True)) for r in rows]
+    raise KeyError(table)
+
+
+def _live(row: dict[str, Any]) -> bool:
+    return not row.get("is_deleted") and not row.get("_fivetran_deleted")
+
+
+def _id(value: str | None) -> str | None:
+    return to_18(value) if value is not None else None
+
+
+@dataclass
+class Expected:
+    contacts: dict[str, dict[str, Any]] = field(default_factory=dict)  # user_id -> row
+    leads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    accounts: dict[tuple[str, str], bool] = field(default_factory=dict)  # (user, account) -> is_direct
+    opportunities: dict[tuple[str, str], str] = field(default_factory=dict)  # (user, opp) -> link_type
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def expected_views(tables: dict) -> Expected:
+    exp = Expected()
+    accounts = {_id(a["id"]): a for a in _rows(tables, "account") if _live(a)}
+    opps = {_id(o["id"]): o for o in _rows(tables, "opportunity") if _live(o)}
+    converted: dict[str, str] = {}
+    for lead in _rows(tables, "lead"):
+        if _live(lead) and lead["is_converted"] and lead["converted_contact_id"]:
+            cid, lid = _id(lead["converted_contact_id"]), _id(lead["id"])
+            converted[cid] = min(converted.get(cid, lid), lid)
+    by_contact: dict[str, str] = {}
+    for c in _rows(tables, "contact"):
+        if not _live(c):
+            continue
+        cid = _id(c["id"])
+        exp.contacts[cid] = {"account_id": _id(c["account_id"]), "converted_from_lead_id": converted.get(cid), "email": c["email"]}
+        by_contact[cid] = cid
+    for lead in _rows(tables, "lead"):
+        if _live(lead) and not lead["is_converted"]:
+            exp.leads[_id(lead["id"])] = {"industry": lead["industry"]}
+    # accounts: the contact's own account, plus AccountContactRelation
+    for uid, c in exp.contacts.items():
+        if c["account_id"] in accounts:
+            exp.accounts[(uid, c["account_id"])] = True
+    for r in _rows(tables, "account_contact_relation"):
+        uid = by_contact.get(_id(r["contact_id"]))
+        acc = _id(r["account_id"])
+        if _live(r) and r["is_active"] is not False and uid and acc in accounts:
+            exp.accounts[(uid, acc)] = exp.accounts.get((uid, acc), False) or bool(r["is_direct"])
+    # opportunities: contact roles, then the person's own account
+    for r in _rows(tables, "opportunity_contact_role"):
+        uid = by_contact.get(_id(r["contact_id"]))
+        oid = _id(r["opportunity_id"])
+        if _live(r) and uid and oid in opps:
+            exp.opportunities[(uid, oid)] = "contact_role"
+    opps_by_account: dict[str, list[str]] = defaultdict(list)
+    for oid, o in opps.items():
+        opps_by_account[_id(o["account_id"])].append(oid)
+    for uid, c in exp.contacts.items():
+        for oid in opps_by_account.get(c["account_id"], []):
+            exp.opportunities.setdefault((uid, oid), "account")
+    # users
+    per_user: dict[str, list[str]] = defaultdict(list)
+    for uid, oid in exp.opportunities:
+        per_user[uid].append(oid)
+    for uid, c in exp.contacts.items():
+        acc = accounts.get(c["account_id"])
+        exp.users[uid] = {"person_type": "contact", "account_name": acc["name"] if acc else None}
+    for uid in exp.leads:
+        exp.users[uid] = {"person_type": "lead", "account_name": None}
+    for uid, row in exp.users.items():
+        ids = sorted(per_user.get(uid, []))
+        row["opportunity_ids"] = ids
+        row["open_opportunity_count"] = sum(1 for o in ids if not opps[o]["is_closed"])
+    return exp

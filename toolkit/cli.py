@@ -1,0 +1,153 @@
+"""The `b2b` command: a thin skin over the library. Each command parses options, calls the
+library and renders the result; `main` maps library errors to a message and an exit code."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from toolkit.errors import B2BError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _err(message: str) -> None:
+    click.secho(f"error: {message}", fg="red", err=True)
+
+
+def common_options(fn: F) -> F:
+    fn = click.option("--target", "-t", default=None, help="Target in profiles.yml (default: the profile's `target`).")(fn)
+    fn = click.option(
+        "--profiles-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder holding profiles.yml (searched first; then the project dir, then ~/.b2b/).",
+    )(fn)
+    fn = click.option(
+        "--project-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="Folder holding b2b_project.yml.",
+    )(fn)
+    return fn
+
+
+def _ctx(project_dir: Path, profiles_dir: Path | None, target: str | None) -> Any:
+    from toolkit.context import ProjectContext
+
+    return ProjectContext(project_dir, profiles_dir, target)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="b2b-connected-source")
+def cli() -> None:
+    """Warehouse-native B2B CRM views for your engagement platform's connected source.
+
+    Generate lead, contact, account, opportunity and user views from your CRM tables, apply them,
+    validate that every user_id matches the platform's external IDs, and compile segments.
+    """
+
+
+@cli.command()
+@click.option("--name", default=None, help="Project name (default: the folder's name).")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+def init(name: str | None, force: bool) -> None:
+    """Scaffold b2b_project.yml and profiles.yml in the current folder."""
+    from toolkit.scaffold import init_project
+
+    here = Path.cwd()
+    for path in init_project(here, name or here.name, force=force):
+        click.echo(f"wrote {path}")
+    click.echo("next: edit source/platform in b2b_project.yml, then `b2b generate`")
+
+
+@cli.command()
+@common_options
+@click.option("--dialect", "-d", "dialects", multiple=True, help="Target dialect(s); default: all seven.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: <project>/target).")
+def generate(project_dir: Path, profiles_dir: Path | None, target: str | None, dialects: tuple[str, ...], out_dir: Path | None) -> None:
+    """Write <out>/<dialect>/<view>.sql: each view's create-or-replace DDL. No connection needed."""
+    from toolkit.dialects import TARGETS
+    from toolkit.transpile import compile_views, write_views
+
+    ctx = _ctx(project_dir, profiles_dir, target)
+    views = compile_views(ctx, list(dialects) or list(TARGETS))
+    out = out_dir if out_dir is not None else ctx.project_dir / "target"
+    paths = write_views(views, out)
+    click.echo(f"wrote {len(paths)} files to {out}/ ({len({v.dialect for v in views})} dialects x {len({v.entity for v in views})} views)")
+
+
+@cli.command("apply")
+@common_options
+@click.option("--dry-run", is_flag=True, help="Print the statements instead of running them.")
+def apply_cmd(project_dir: Path, profiles_dir: Path | None, target: str | None, dry_run: bool) -> None:
+    """Create or replace the views in the warehouse, then grant, in one atomic step."""
+    from toolkit.apply import apply
+
+    ctx = _ctx(project_dir, profiles_dir, target)
+    plan = apply(ctx, dry_run=dry_run)
+    if dry_run:
+        click.echo(f"-- dry run: target {plan.target!r} ({plan.dialect}); nothing was executed")
+        for stmt in plan.statements():
+            click.echo(stmt.rstrip().rstrip(";") + ";\n")
+        return
+    for name, action in plan.actions.items():
+        click.echo(f"{action:>9}  {name}")
+    if not plan.changed:
+        click.echo(f"target {plan.target!r}: views are up to date; nothing changed")
+    else:
+        grants = f" and {len(plan.grants)} grant(s)" if plan.grants else ""
+        click.echo(f"target {plan.target!r}: applied {len(plan.views)} views{grants} in one transaction")
+
+
+@cli.command()
+@click.option("--contacts", default=100_000, show_default=True, type=click.IntRange(min=100), help="Synthetic contacts to generate.")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("b2b_demo"), show_default=True, help="Where the demo project goes.")
+def demo(contacts: int, directory: Path) -> None:
+    """Build a synthetic org in DuckDB, then generate, apply and count the views."""
+    from toolkit.demo.run import run_demo
+
+    result = run_demo(directory, contacts, step=lambda s: click.echo(f"- {s}"))
+    click.echo("")
+    click.echo("views (rows):")
+    for name, count in result.row_counts.items():
+        click.echo(f"  {name:<22} {count:>12,}")
+    click.echo("")
+    click.echo(f"project:    {result.directory / 'b2b_project.yml'}")
+    click.echo(f"warehouse:  {result.database}  (duckdb {result.database.name})")
+    click.echo(f"generated:  {result.directory / 'target'}/<dialect>/<view>.sql ({len(result.generated)} files)")
+    t = result.timings
+    click.echo(f"took:       build {t['build']:.1f}s, generate {t['generate']:.1f}s, apply {t['apply']:.1f}s, count {t['count']:.1f}s")
+    click.echo(f"next:       cd {result.directory} && b2b apply --dry-run")
+
+
+def main(argv: list[str] | None = None) -> None:
+    warnings.simplefilter("default")
+    warnings.formatwarning = lambda msg, *a, **k: f"warning: {msg}\n"  # type: ignore[assignment]
+    try:
+        cli.main(args=argv, prog_name="b2b", standalone_mode=False)
+    except B2BError as exc:
+        _err(str(exc))
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        _err("aborted")
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
