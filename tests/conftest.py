@@ -9,10 +9,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import loaders  # noqa: E402
-import pg_server  # noqa: E402
+import loaders
+import pg_server
 
-from toolkit.demo.run import DEMO_DB, build_demo_database, write_demo_project  # noqa: E402
+from toolkit.demo.run import DEMO_DB, build_demo_database, write_demo_project
 
 SMALL_ORG = 3000  # contacts: every defect class 30 times, fast on every engine
 

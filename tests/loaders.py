@@ -17,7 +17,14 @@ SOURCE_TABLES = [
     ("braze", "user_latest_state_default_attributes_view_shared"),
 ]
 
-PG_TYPES = {"VARCHAR": "text", "BOOLEAN": "boolean", "TIMESTAMP": "timestamp", "DATE": "date", "INTEGER": "integer", "BIGINT": "bigint"}
+PG_TYPES = {
+    "VARCHAR": "text",
+    "BOOLEAN": "boolean",
+    "TIMESTAMP": "timestamp",
+    "DATE": "date",
+    "INTEGER": "integer",
+    "BIGINT": "bigint",
+}
 
 
 def _pg_type(duck_type: str) -> str:
@@ -42,7 +49,9 @@ def duckdb_tables(path: str) -> dict[tuple[str, str], tuple[list[tuple[str, str]
         con.close()
 
 
-def load_postgres(dsn: str, tables: dict[tuple[str, str], tuple[list[tuple[str, str]], list[tuple[Any, ...]]]]) -> None:
+def load_postgres(
+    dsn: str, tables: dict[tuple[str, str], tuple[list[tuple[str, str]], list[tuple[Any, ...]]]]
+) -> None:
     import psycopg
 
     with psycopg.connect(dsn, autocommit=True) as conn:

@@ -41,7 +41,11 @@ class PgServer:
         return f"host={self.host} port={self.port} user={self.user} dbname={dbname}"
 
     def stop(self) -> None:
-        subprocess.run([*self.run_as, self.pg_ctl, "-D", str(self.datadir), "-m", "fast", "stop"], capture_output=True, check=False)
+        subprocess.run(
+            [*self.run_as, self.pg_ctl, "-D", str(self.datadir), "-m", "fast", "stop"],
+            capture_output=True,
+            check=False,
+        )
         shutil.rmtree(self.datadir.parent, ignore_errors=True)
 
 
@@ -57,8 +61,16 @@ def start() -> PgServer | None:
         # postgres refuses to run as root: hand the cluster to an unprivileged user
         run_as = ["runuser", "-u", "nobody", "--"]
         os.chmod(root, 0o777)
-    subprocess.run([*run_as, initdb, "-D", str(datadir), "-U", user, "-A", "trust", "--no-sync", "-E", "UTF8"], check=True, capture_output=True)
+    subprocess.run(
+        [*run_as, initdb, "-D", str(datadir), "-U", user, "-A", "trust", "--no-sync", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+    )
     port = _free_port()
     opts = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
-    subprocess.run([*run_as, pg_ctl, "-D", str(datadir), "-o", opts, "-l", str(root / "log"), "-w", "start"], check=True, capture_output=True)
+    subprocess.run(
+        [*run_as, pg_ctl, "-D", str(datadir), "-o", opts, "-l", str(root / "log"), "-w", "start"],
+        check=True,
+        capture_output=True,
+    )
     return PgServer("127.0.0.1", port, user, datadir, pg_ctl, run_as)

@@ -49,7 +49,11 @@ def expected_views(tables: dict) -> Expected:
         if not _live(c):
             continue
         cid = _id(c["id"])
-        exp.contacts[cid] = {"account_id": _id(c["account_id"]), "converted_from_lead_id": converted.get(cid), "email": c["email"]}
+        exp.contacts[cid] = {
+            "account_id": _id(c["account_id"]),
+            "converted_from_lead_id": converted.get(cid),
+            "email": c["email"],
+        }
         by_contact[cid] = cid
     for lead in _rows(tables, "lead"):
         if _live(lead) and not lead["is_converted"]:

@@ -69,7 +69,9 @@ def test_golden_files(project: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("dialect", sorted(DIALECTS))
-def test_no_boolean_select_items_on_fabric_and_arrays_only_where_supported(project: Path, dialect: str) -> None:
+def test_no_boolean_select_items_on_fabric_and_arrays_only_where_supported(
+    project: Path, dialect: str
+) -> None:
     views = {v.entity: v for v in compile_views(ProjectContext(project), [dialect])}
     users = views["users"].ddl.upper()
     if get_or_raise(dialect).HAS_ARRAYS:

@@ -84,5 +84,13 @@ def test_users(applied: Path, expected: Expected) -> None:
         applied,
         "SELECT user_id, person_type, account_name, opportunity_ids, open_opportunity_count FROM b2b.b2b_users",
     )
-    got = {r[0]: {"person_type": r[1], "account_name": r[2], "opportunity_ids": list(r[3]), "open_opportunity_count": int(r[4])} for r in rows}
+    got = {
+        r[0]: {
+            "person_type": r[1],
+            "account_name": r[2],
+            "opportunity_ids": list(r[3]),
+            "open_opportunity_count": int(r[4]),
+        }
+        for r in rows
+    }
     assert got == expected.users

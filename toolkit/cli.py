@@ -21,7 +21,9 @@ def _err(message: str) -> None:
 
 
 def common_options(fn: F) -> F:
-    fn = click.option("--target", "-t", default=None, help="Target in profiles.yml (default: the profile's `target`).")(fn)
+    fn = click.option(
+        "--target", "-t", default=None, help="Target in profiles.yml (default: the profile's `target`)."
+    )(fn)
     fn = click.option(
         "--profiles-dir",
         type=click.Path(file_okay=False, path_type=Path),
@@ -70,8 +72,20 @@ def init(name: str | None, force: bool) -> None:
 @cli.command()
 @common_options
 @click.option("--dialect", "-d", "dialects", multiple=True, help="Target dialect(s); default: all seven.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder (default: <project>/target).")
-def generate(project_dir: Path, profiles_dir: Path | None, target: str | None, dialects: tuple[str, ...], out_dir: Path | None) -> None:
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: <project>/target).",
+)
+def generate(
+    project_dir: Path,
+    profiles_dir: Path | None,
+    target: str | None,
+    dialects: tuple[str, ...],
+    out_dir: Path | None,
+) -> None:
     """Write <out>/<dialect>/<view>.sql: each view's create-or-replace DDL. No connection needed."""
     from toolkit.dialects import TARGETS
     from toolkit.transpile import compile_views, write_views
@@ -80,7 +94,9 @@ def generate(project_dir: Path, profiles_dir: Path | None, target: str | None, d
     views = compile_views(ctx, list(dialects) or list(TARGETS))
     out = out_dir if out_dir is not None else ctx.project_dir / "target"
     paths = write_views(views, out)
-    click.echo(f"wrote {len(paths)} files to {out}/ ({len({v.dialect for v in views})} dialects x {len({v.entity for v in views})} views)")
+    click.echo(
+        f"wrote {len(paths)} files to {out}/ ({len({v.dialect for v in views})} dialects x {len({v.entity for v in views})} views)"
+    )
 
 
 @cli.command("apply")
@@ -107,8 +123,21 @@ def apply_cmd(project_dir: Path, profiles_dir: Path | None, target: str | None, 
 
 
 @cli.command()
-@click.option("--contacts", default=100_000, show_default=True, type=click.IntRange(min=100), help="Synthetic contacts to generate.")
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("b2b_demo"), show_default=True, help="Where the demo project goes.")
+@click.option(
+    "--contacts",
+    default=100_000,
+    show_default=True,
+    type=click.IntRange(min=100),
+    help="Synthetic contacts to generate.",
+)
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("b2b_demo"),
+    show_default=True,
+    help="Where the demo project goes.",
+)
 def demo(contacts: int, directory: Path) -> None:
     """Build a synthetic org in DuckDB, then generate, apply and count the views."""
     from toolkit.demo.run import run_demo
@@ -121,15 +150,19 @@ def demo(contacts: int, directory: Path) -> None:
     click.echo("")
     click.echo(f"project:    {result.directory / 'b2b_project.yml'}")
     click.echo(f"warehouse:  {result.database}  (duckdb {result.database.name})")
-    click.echo(f"generated:  {result.directory / 'target'}/<dialect>/<view>.sql ({len(result.generated)} files)")
+    click.echo(
+        f"generated:  {result.directory / 'target'}/<dialect>/<view>.sql ({len(result.generated)} files)"
+    )
     t = result.timings
-    click.echo(f"took:       build {t['build']:.1f}s, generate {t['generate']:.1f}s, apply {t['apply']:.1f}s, count {t['count']:.1f}s")
+    click.echo(
+        f"took:       build {t['build']:.1f}s, generate {t['generate']:.1f}s, apply {t['apply']:.1f}s, count {t['count']:.1f}s"
+    )
     click.echo(f"next:       cd {result.directory} && b2b apply --dry-run")
 
 
 def main(argv: list[str] | None = None) -> None:
     warnings.simplefilter("default")
-    warnings.formatwarning = lambda msg, *a, **k: f"warning: {msg}\n"  # type: ignore[assignment]
+    warnings.formatwarning = lambda msg, *a, **k: f"warning: {msg}\n"
     try:
         cli.main(args=argv, prog_name="b2b", standalone_mode=False)
     except B2BError as exc:

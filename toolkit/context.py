@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 
 class ProjectContext:
-    def __init__(self, project_dir: Path | str = ".", profiles_dir: Path | str | None = None, target: str | None = None) -> None:
+    def __init__(
+        self, project_dir: Path | str = ".", profiles_dir: Path | str | None = None, target: str | None = None
+    ) -> None:
         self.project_dir = Path(project_dir).resolve()
         self.profiles_dir = Path(profiles_dir).resolve() if profiles_dir else None
         self.target_name = target

@@ -43,7 +43,9 @@ def parse_table_name(value: str, key: str) -> exp.Table:
     try:
         table = exp.to_table(value)
     except (ParseError, sqlglot.errors.TokenError, ValueError):
-        raise ConfigError(f"{key}: {value!r} is not a table name", hint="write schema.table (quote parts with \")") from None
+        raise ConfigError(
+            f"{key}: {value!r} is not a table name", hint='write schema.table (quote parts with ")'
+        ) from None
     if not isinstance(table, exp.Table) or table.sql() == "" or len(list(table.parts)) > 3:
         raise ConfigError(f"{key}: {value!r} is not a table name", hint="write schema.table")
     return table
@@ -66,9 +68,14 @@ class _Source:
 
     def live(self, alias: str) -> str:
         """A row is live when none of the deleted flags is true (NULL counts as false)."""
-        preds = [f"CASE WHEN {exp.column(ident(flag), table=ident(alias)).sql()} THEN 1 ELSE 0 END = 0" for flag in self._obj.deleted_flags]
+        preds = [
+            f"CASE WHEN {exp.column(ident(flag), table=ident(alias)).sql()} THEN 1 ELSE 0 END = 0"
+            for flag in self._obj.deleted_flags
+        ]
         if self._obj.active_flag:
-            preds.append(f"CASE WHEN {exp.column(ident(self._obj.active_flag), table=ident(alias)).sql()} THEN 1 ELSE 0 END = 1")
+            preds.append(
+                f"CASE WHEN {exp.column(ident(self._obj.active_flag), table=ident(alias)).sql()} THEN 1 ELSE 0 END = 1"
+            )
         return "(" + " AND ".join(preds) + ")" if preds else "1 = 1"
 
 
@@ -88,7 +95,9 @@ class ViewRenderer:
         if config.templates_dir:
             override = (project_root / config.templates_dir).resolve()
             if not override.is_dir():
-                raise ConfigError(f"templates_dir: {override} is not a folder", hint="create it or remove the key")
+                raise ConfigError(
+                    f"templates_dir: {override} is not a folder", hint="create it or remove the key"
+                )
             search.insert(0, str(override))
         self.env = SandboxedEnvironment(
             loader=jinja2.FileSystemLoader(search),
@@ -99,7 +108,8 @@ class ViewRenderer:
             lstrip_blocks=True,
         )
         self.sources = {
-            name: _Source(obj, config.source.database, config.source.schema_) for name, obj in crm.objects.items()
+            name: _Source(obj, config.source.database, config.source.schema_)
+            for name, obj in crm.objects.items()
         }
 
     # ---- helpers exposed to templates ----------------------------------------------------
@@ -114,10 +124,16 @@ class ViewRenderer:
 
     def _extras(self, alias: str, entity: str) -> list[str]:
         fields = self.config.extra_fields.get(entity, {})
-        return [f"{exp.column(ident(col), table=ident(alias)).sql()} AS {ident(attr).sql()}" for attr, col in sorted(fields.items())]
+        return [
+            f"{exp.column(ident(col), table=ident(alias)).sql()} AS {ident(attr).sql()}"
+            for attr, col in sorted(fields.items())
+        ]
 
     def _extra_names(self, entity: str, alias: str) -> list[str]:
-        return [exp.column(ident(attr), table=ident(alias)).sql() for attr in sorted(self.config.extra_fields.get(entity, {}))]
+        return [
+            exp.column(ident(attr), table=ident(alias)).sql()
+            for attr in sorted(self.config.extra_fields.get(entity, {}))
+        ]
 
     def _mapping(self) -> dict[str, Any]:
         m = self.config.identity.mapping
@@ -127,7 +143,9 @@ class ViewRenderer:
             "table": parse_table_name(m.table, "identity.mapping.table").sql(),
             "external_id": lambda a: exp.column(ident(m.external_id_column), table=ident(a)).sql(),
             "contact_id": lambda a: exp.column(ident(m.contact_id_column), table=ident(a)).sql(),
-            "lead_id": (lambda a: exp.column(ident(m.lead_id_column), table=ident(a)).sql()) if m.lead_id_column else None,
+            "lead_id": (lambda a: exp.column(ident(m.lead_id_column), table=ident(a)).sql())
+            if m.lead_id_column
+            else None,
         }
 
     def context(self) -> dict[str, Any]:
@@ -148,7 +166,9 @@ class ViewRenderer:
             path = Path(template.filename or name)
             text = template.render(**self.context())
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"{exc.filename or name}:{exc.lineno}: template syntax error: {exc.message}") from None
+            raise TemplateError(
+                f"{exc.filename or name}:{exc.lineno}: template syntax error: {exc.message}"
+            ) from None
         except jinja2.TemplateNotFound:
             raise TemplateError(f"template {name} not found in {self.env.loader.searchpath}") from None  # type: ignore[union-attr]
         except (ConfigError, TemplateError):

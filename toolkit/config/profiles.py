@@ -120,9 +120,19 @@ Target = Annotated[
 SECRET_KEYS = ("password", "private_key_passphrase", "client_secret", "token")
 
 
-class _TargetHolder(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    target: Target
+PROFILE_MODELS: dict[str, type[_Conn]] = {
+    m.model_fields["type"].annotation.__args__[0]: m  # type: ignore[union-attr]
+    for m in (
+        DuckDBProfile,
+        PostgresProfile,
+        RedshiftProfile,
+        SnowflakeProfile,
+        BigQueryProfile,
+        DatabricksProfile,
+        FabricProfile,
+        SparkProfile,
+    )
+}
 
 
 class ResolvedTarget:
@@ -153,7 +163,9 @@ def find_profiles(profiles_dir: Path | None, project_dir: Path) -> Path:
     )
 
 
-def load_target(profile: str, target: str | None, profiles_dir: Path | None, project_dir: Path) -> ResolvedTarget:
+def load_target(
+    profile: str, target: str | None, profiles_dir: Path | None, project_dir: Path
+) -> ResolvedTarget:
     path = find_profiles(profiles_dir, project_dir)
     doc = load_yaml(path)
     data = doc.data
@@ -168,11 +180,15 @@ def load_target(profile: str, target: str | None, profiles_dir: Path | None, pro
         raise ConfigError(f"{doc.where((profile,))}: profile {profile!r} needs `outputs:` (and `target:`)")
     unknown = set(entry) - {"target", "outputs"}
     if unknown:
-        raise ConfigError(f"{doc.where((profile,))}: unknown key(s) {sorted(unknown)} in profile {profile!r}; expected target, outputs")
+        raise ConfigError(
+            f"{doc.where((profile,))}: unknown key(s) {sorted(unknown)} in profile {profile!r}; expected target, outputs"
+        )
     name = target or entry.get("target")
     outputs = entry["outputs"] or {}
     if not name:
-        raise ConfigError(f"{doc.where((profile,))}: no target given", hint="add `target: dev` or pass --target")
+        raise ConfigError(
+            f"{doc.where((profile,))}: no target given", hint="add `target: dev` or pass --target"
+        )
     if name not in outputs:
         raise ConfigError(
             f"{doc.where((profile, 'outputs'))}: target {name!r} not found in profile {profile!r} "
@@ -182,11 +198,15 @@ def load_target(profile: str, target: str | None, profiles_dir: Path | None, pro
     raw = outputs[name]
     if not isinstance(raw, dict) or "type" not in raw:
         raise ConfigError(f"{doc.where((profile, 'outputs', name))}: target {name!r} needs a `type`")
-    doc.data = {"target": raw}
-    doc.lines = {("target", *k[3:]): v for k, v in doc.lines.items() if k[:3] == (profile, "outputs", name)}
-    holder = validate_doc(doc, _TargetHolder)
+    model = PROFILE_MODELS.get(str(raw["type"]))
+    if model is None:
+        raise ConfigError(
+            f"{doc.where((profile, 'outputs', name, 'type'))}: unknown type {raw['type']!r} for target {name!r}",
+            hint=f"use one of: {', '.join(PROFILE_MODELS)}",
+        )
+    conn = validate_doc(doc, model, loc_prefix=(profile, "outputs", name))
     _warn_world_readable(path, raw)
-    return ResolvedTarget(profile, name, holder.target, path)
+    return ResolvedTarget(profile, name, conn, path)
 
 
 def _warn_world_readable(path: Path, raw: dict[str, Any]) -> None:

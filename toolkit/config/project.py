@@ -44,7 +44,9 @@ class IdentityConfig(Strict):
     @model_validator(mode="after")
     def _mapping_needs_table(self) -> IdentityConfig:
         if self.strategy == "mapping" and self.mapping is None:
-            raise ValueError("strategy 'mapping' needs identity.mapping (table, external_id_column, contact_id_column)")
+            raise ValueError(
+                "strategy 'mapping' needs identity.mapping (table, external_id_column, contact_id_column)"
+            )
         return self
 
 
@@ -84,11 +86,11 @@ class ProjectConfig(Strict):
     name: str
     profile: str = "b2b"
     source: SourceConfig = Field(default_factory=lambda: SourceConfig.model_validate({}))
-    identity: IdentityConfig = Field(default_factory=IdentityConfig)
+    identity: IdentityConfig = Field(default_factory=lambda: IdentityConfig.model_validate({}))
     extra_fields: dict[str, dict[str, str]] = Field(default_factory=dict)
     output: OutputConfig = Field(default_factory=lambda: OutputConfig.model_validate({}))
-    platform: PlatformConfig = Field(default_factory=PlatformConfig)
-    checks: ChecksConfig = Field(default_factory=ChecksConfig)
+    platform: PlatformConfig = Field(default_factory=lambda: PlatformConfig.model_validate({}))
+    checks: ChecksConfig = Field(default_factory=lambda: ChecksConfig.model_validate({}))
     segments: dict[str, Any] = Field(default_factory=dict)
     # path (relative to the project dir) of a folder whose templates override the CRM's own
     templates_dir: str | None = None

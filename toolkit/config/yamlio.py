@@ -99,7 +99,9 @@ def load_yaml(path: Path) -> YamlDoc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{where}: malformed YAML: {problem}", hint="check indentation and quoting") from None
+        raise ConfigError(
+            f"{where}: malformed YAML: {problem}", hint="check indentation and quoting"
+        ) from None
     lines: dict[tuple[Any, ...], int] = {}
     if node is not None:
         _line_index(node, (), lines)
@@ -120,7 +122,7 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
         current = _first_model(annotation)
     if current is None or not hasattr(current, "model_fields"):
         return []
-    return list(current.model_fields)
+    return [f.alias or name for name, f in current.model_fields.items()]
 
 
 def _first_model(annotation: Any) -> type[BaseModel] | None:

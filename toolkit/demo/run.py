@@ -84,6 +84,8 @@ def run_demo(directory: Path, contacts: int, step: Callable[[str], None] = lambd
     with ctx.adapter() as adapter:
         for entity in ENTITIES:
             name = ctx.renderer().view(entity).sql(dialect="duckdb")
-            counts[ctx.project.view_name(entity)] = int(adapter.fetchall(f"SELECT COUNT(*) FROM {name}")[0][0])
+            counts[ctx.project.view_name(entity)] = int(
+                adapter.fetchall(f"SELECT COUNT(*) FROM {name}")[0][0]
+            )
     timings["count"] = time.perf_counter() - t
     return DemoResult(directory, directory / DEMO_DB, manifest, generated, counts, timings)

@@ -38,7 +38,16 @@ from toolkit.render import ident
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 SPACE = 62**10
 MULT = 48271 * 1000003  # coprime with 62**10: distinct numbers give distinct ids
-INDUSTRIES = ["Software", "Manufacturing", "Healthcare", "Financial Services", "Retail", "Education", "Energy", "Media"]
+INDUSTRIES = [
+    "Software",
+    "Manufacturing",
+    "Healthcare",
+    "Financial Services",
+    "Retail",
+    "Education",
+    "Energy",
+    "Media",
+]
 COUNTRIES = ["US", "GB", "DE", "FR", "NL", "ES", "IT", "CA", "AU", "JP"]
 LEAD_SOURCES = ["Event", "Web", "Partner Referral", "Webinar", "Cold Call"]
 STATUSES = ["Open - Not Contacted", "Working - Contacted", "Nurturing"]
@@ -130,7 +139,9 @@ FROM (SELECT n, {id15} AS id15, {g2} AS g2, {g3} AS g3
       FROM (SELECT n, {digits} FROM (SELECT range AS n, {x.replace("n", "range")} AS x FROM range({count}))))"""
 
 
-def build_statements(n_contacts: int, schema: str = "salesforce", platform_schema: str = "braze") -> list[str]:
+def build_statements(
+    n_contacts: int, schema: str = "salesforce", platform_schema: str = "braze"
+) -> list[str]:
     a, d, m = sizes(n_contacts)
     s = ident(schema).sql("duckdb")
     p = ident(platform_schema).sql("duckdb")
@@ -142,7 +153,7 @@ def build_statements(n_contacts: int, schema: str = "salesforce", platform_schem
     other_acct = f"1 + (n * 13) % {a - 1}"
     ind, ctry = _lit(INDUSTRIES), _lit(COUNTRIES)
     ts = "TIMESTAMP '2021-01-04 09:00:00'"
-    email = f"'person' || n || '@company' || coalesce(CAST(k AS VARCHAR), 'none') || '.example.com'"
+    email = "'person' || n || '@company' || coalesce(CAST(k AS VARCHAR), 'none') || '.example.com'"
     return [
         _ids_table("ids_account", ACCOUNT_PREFIX, a + d),
         _ids_table("ids_contact", CONTACT_PREFIX, n_contacts),
@@ -272,11 +283,17 @@ UNION ALL
 SELECT l.id18, NULL FROM ids_lead AS l WHERE l.n < {m} AND l.n % 100 NOT IN (1, 2, 50)
 UNION ALL
 SELECT 'app-user-' || lpad(CAST(i AS VARCHAR), 9, '0'), NULL FROM range({n_contacts // 50}) AS t(i)""",
-        "DROP TABLE ids_account", "DROP TABLE ids_contact", "DROP TABLE ids_lead", "DROP TABLE ids_opp", "DROP TABLE demo_people",
+        "DROP TABLE ids_account",
+        "DROP TABLE ids_contact",
+        "DROP TABLE ids_lead",
+        "DROP TABLE ids_opp",
+        "DROP TABLE demo_people",
     ]
 
 
-def build(connection: Any, n_contacts: int, schema: str = "salesforce", platform_schema: str = "braze") -> Manifest:
+def build(
+    connection: Any, n_contacts: int, schema: str = "salesforce", platform_schema: str = "braze"
+) -> Manifest:
     """Build the org into a DuckDB connection (a duckdb.DuckDBPyConnection)."""
     if n_contacts < 100:
         raise ValueError("the synthetic org needs at least 100 contacts (one of each defect class)")

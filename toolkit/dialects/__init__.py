@@ -24,9 +24,7 @@ def get_or_raise(name: str) -> TargetDialect:
     try:
         return DIALECTS[name.lower()]()
     except KeyError:
-        raise ConfigError(
-            f"unknown dialect {name!r}", hint=f"use one of: {', '.join(TARGETS)}"
-        ) from None
+        raise ConfigError(f"unknown dialect {name!r}", hint=f"use one of: {', '.join(TARGETS)}") from None
 
 
 __all__ = ["DIALECTS", "PROFILE_DIALECT", "TARGETS", "TargetDialect", "get_or_raise"]

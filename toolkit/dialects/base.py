@@ -43,33 +43,42 @@ class TargetDialect:
     # ---- fragments -------------------------------------------------------------------------
     @classmethod
     @cache
-    def _fragment(cls, sql: str) -> exp.Expression:
+    def _fragment(cls, sql: str) -> exp.Expr:
         return sqlglot.parse_one(sql, read=cls.sqlglot_name)
 
-    def fragment(self, sql: str, **args: exp.Expression) -> exp.Expression:
+    def fragment(self, sql: str, **args: exp.Expr) -> exp.Expr:
         return exp.replace_placeholders(self._fragment(sql).copy(), **args)
 
-    def sf18(self, id_expr: exp.Expression) -> exp.Expression:
+    def sf18(self, id_expr: exp.Expr) -> exp.Expr:
         """The 18-char id of `id_expr` (built once per dialect, then copied with the argument in)."""
         return exp.replace_placeholders(self._sf18_template().copy(), x=id_expr)
 
     @classmethod
     @cache
-    def _sf18_template(cls) -> exp.Expression:
+    def _sf18_template(cls) -> exp.Expr:
         return cls._build_sf18(exp.Placeholder(this="x"))
 
     @staticmethod
-    def _build_sf18(id_expr: exp.Expression) -> exp.Expression:
+    def _build_sf18(id_expr: exp.Expr) -> exp.Expr:
         """15 -> 18 chars. Uppercase is tested by character code, never by a collation-dependent
         comparison (`c BETWEEN 'A' AND 'Z'` is wrong under a case-insensitive collation)."""
-        suffix: list[exp.Expression] = []
+        suffix: list[exp.Expr] = []
         for group in range(3):
-            bits: exp.Expression = exp.Literal.number(0)
+            bits: exp.Expr = exp.Literal.number(0)
             for j in range(5):
                 pos = group * 5 + j + 1
-                char_code = exp.func("ASCII", exp.Substring(this=id_expr.copy(), start=exp.Literal.number(pos), length=exp.Literal.number(1)))
-                is_upper = exp.Between(this=char_code, low=exp.Literal.number(65), high=exp.Literal.number(90))
-                term = exp.Case(ifs=[exp.If(this=is_upper, true=exp.Literal.number(2**j))], default=exp.Literal.number(0))
+                char_code = exp.func(
+                    "ASCII",
+                    exp.Substring(
+                        this=id_expr.copy(), start=exp.Literal.number(pos), length=exp.Literal.number(1)
+                    ),
+                )
+                is_upper = exp.Between(
+                    this=char_code, low=exp.Literal.number(65), high=exp.Literal.number(90)
+                )
+                term = exp.Case(
+                    ifs=[exp.If(this=is_upper, true=exp.Literal.number(2**j))], default=exp.Literal.number(0)
+                )
                 bits = term if j == 0 else exp.Add(this=bits, expression=term)
             suffix.append(
                 exp.Substring(
@@ -78,23 +87,23 @@ class TargetDialect:
                     length=exp.Literal.number(1),
                 )
             )
-        full: exp.Expression = id_expr.copy()
+        full: exp.Expr = id_expr.copy()
         for part in suffix:
             full = exp.DPipe(this=full, expression=part, safe=True)
         is_15 = exp.EQ(this=exp.Length(this=id_expr.copy()), expression=exp.Literal.number(15))
         return exp.Case(ifs=[exp.If(this=is_15, true=full)], default=id_expr.copy())
 
-    def id_array_agg(self, id_expr: exp.Expression) -> exp.Expression:
+    def id_array_agg(self, id_expr: exp.Expr) -> exp.Expr:
         return self.fragment(self.ID_ARRAY_AGG, x=id_expr)
 
-    def empty_id_array(self) -> exp.Expression:
+    def empty_id_array(self) -> exp.Expr:
         return self.fragment(self.EMPTY_ID_ARRAY)
 
     # ---- tree transforms ------------------------------------------------------------------
-    def expand(self, tree: exp.Expression) -> exp.Expression:
+    def expand(self, tree: exp.Expr) -> exp.Expr:
         """Replace the placeholder functions, then apply this dialect's fixes."""
 
-        def _swap(node: exp.Expression) -> exp.Expression:
+        def _swap(node: exp.Expr) -> exp.Expr:
             if isinstance(node, exp.Anonymous):
                 fname = node.name.upper()
                 args = node.expressions
@@ -108,16 +117,18 @@ class TargetDialect:
 
         return self.fix(tree.transform(_swap))
 
-    def fix(self, tree: exp.Expression) -> exp.Expression:
+    def fix(self, tree: exp.Expr) -> exp.Expr:
         """Dialect-specific rewrites sqlglot does not do by itself. Default: none."""
         return tree
 
     # ---- DDL ------------------------------------------------------------------------------
-    def generate(self, tree: exp.Expression, pretty: bool = True) -> str:
+    def generate(self, tree: exp.Expr, pretty: bool = True) -> str:
         # copy=False: callers hand over trees they own; copying big trees dominated generate time
-        return tree.sql(dialect=self.sqlglot_name, pretty=pretty, unsupported_level=sqlglot.ErrorLevel.RAISE, copy=False)
+        return tree.sql(
+            dialect=self.sqlglot_name, pretty=pretty, unsupported_level=sqlglot.ErrorLevel.RAISE, copy=False
+        )
 
-    def create_view(self, name: exp.Table, query: exp.Expression) -> str:
+    def create_view(self, name: exp.Table, query: exp.Expr) -> str:
         create = exp.Create(this=name, kind="VIEW", replace=True, expression=query)
         return self.generate(create)
 

@@ -21,18 +21,23 @@ class Fabric(TargetDialect):
     GRANT_SELECT = "GRANT SELECT ON {view} TO {role}"
     GRANT_USAGE = None
 
-    def fix(self, tree: exp.Expression) -> exp.Expression:
-        def _bit(node: exp.Expression) -> exp.Expression:
+    def fix(self, tree: exp.Expr) -> exp.Expr:
+        def _bit(node: exp.Expr) -> exp.Expr:
             # a predicate as a select item becomes CAST(CASE WHEN p THEN 1 ELSE 0 END AS BIT)
             if isinstance(node, exp.Select):
                 for i, item in enumerate(node.expressions):
                     inner = item.this if isinstance(item, exp.Alias) else item
                     if isinstance(inner, exp.Predicate):
                         as_bit = exp.cast(
-                            exp.Case(ifs=[exp.If(this=inner.copy(), true=exp.Literal.number(1))], default=exp.Literal.number(0)),
+                            exp.Case(
+                                ifs=[exp.If(this=inner.copy(), true=exp.Literal.number(1))],
+                                default=exp.Literal.number(0),
+                            ),
                             exp.DataType.build("BIT", dialect="tsql"),
                         )
-                        node.expressions[i] = exp.alias_(as_bit, item.alias) if isinstance(item, exp.Alias) else as_bit
+                        node.expressions[i] = (
+                            exp.alias_(as_bit, item.alias) if isinstance(item, exp.Alias) else as_bit
+                        )
             return node
 
         return tree.transform(_bit)

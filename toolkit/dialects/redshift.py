@@ -20,5 +20,5 @@ class Redshift(Postgres):
     ID_ARRAY_AGG = "'[' || LISTAGG('\"' || :x || '\"', ',') WITHIN GROUP (ORDER BY :x) || ']'"
     EMPTY_ID_ARRAY = "'[]'"
 
-    def create_view(self, name: exp.Table, query: exp.Expression) -> str:
+    def create_view(self, name: exp.Table, query: exp.Expr) -> str:
         return super().create_view(name, query) + "\nWITH NO SCHEMA BINDING"

@@ -25,6 +25,7 @@ class ViewDDL:
     name: str  # qualified, in the target dialect
     ddl: str
     fingerprint: str  # stored in the view's comment, so a re-run can tell nothing changed
+    short_name: str  # unqualified, as the engine's catalog lists it
 
 
 class Adapter(ABC):
@@ -34,6 +35,8 @@ class Adapter(ABC):
     extra: ClassVar[str] = ""
     SUPPORTS_TRANSACTIONAL_DDL: ClassVar[bool] = False
     SUPPORTS_READ_ONLY_TRANSACTION: ClassVar[bool] = False
+    #: replacing a view means dropping it (and so its dependents) first
+    DROPS_TO_REPLACE: ClassVar[bool] = False
 
     def __init__(self, conn_config: Any, target_name: str) -> None:
         self.config = conn_config
@@ -96,7 +99,9 @@ class Adapter(ABC):
     def apply_views(self, views: Sequence[ViewDDL], grants: Sequence[str], schema_ddl: str) -> None:
         """Create-or-replace the views (in dependency order) and grant, all or nothing."""
         if not self.SUPPORTS_TRANSACTIONAL_DDL:
-            raise WarehouseError(f"{self.type}: apply without transactional DDL is not implemented for this engine")
+            raise WarehouseError(
+                f"{self.type}: apply without transactional DDL is not implemented for this engine"
+            )
         with self.transaction():
             self.execute(schema_ddl)
             self.replace_views(views)

@@ -21,6 +21,7 @@ class PostgresAdapter(SQLAlchemyAdapter):
     driver_module = "psycopg"
     SUPPORTS_TRANSACTIONAL_DDL = True
     SUPPORTS_READ_ONLY_TRANSACTION = True
+    DROPS_TO_REPLACE = True
 
     def url(self) -> Any:
         import sqlalchemy
@@ -50,7 +51,15 @@ class PostgresAdapter(SQLAlchemyAdapter):
 
     def is_transient(self, exc: BaseException) -> bool:
         text = str(exc).lower()
-        return any(s in text for s in ("connection refused", "could not connect", "connection reset", "the database system is starting up"))
+        return any(
+            s in text
+            for s in (
+                "connection refused",
+                "could not connect",
+                "connection reset",
+                "the database system is starting up",
+            )
+        )
 
     def view_fingerprints(self, schema: str) -> dict[str, str | None]:
         sql = (

@@ -7,6 +7,7 @@ explicitly and rolls back on any error: a failed apply leaves the previous views
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -47,12 +48,16 @@ class SQLAlchemyAdapter(Adapter):
         import sqlalchemy
 
         try:
-            self._engine = sqlalchemy.create_engine(self.url(), poolclass=sqlalchemy.pool.NullPool, **self.engine_kwargs())
+            self._engine = sqlalchemy.create_engine(
+                self.url(), poolclass=sqlalchemy.pool.NullPool, **self.engine_kwargs()
+            )
             self._conn = self._engine.raw_connection()
             self.set_autocommit(self._conn.driver_connection)
         except Exception as exc:
             self._dispose()
-            raise WarehouseError(f"cannot connect to target {self.target_name!r} ({self.type}): {_short(exc)}") from None
+            raise WarehouseError(
+                f"cannot connect to target {self.target_name!r} ({self.type}): {_short(exc)}"
+            ) from None
         self.on_connect()
 
     def set_autocommit(self, driver_connection: Any) -> None:
@@ -60,10 +65,8 @@ class SQLAlchemyAdapter(Adapter):
 
     def _dispose(self) -> None:
         if self._conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a dead connection must not hide the real error
                 self._conn.close()
-            except Exception:  # closing a dead connection must not hide the real error
-                pass
         if self._engine is not None:
             self._engine.dispose()
         self._conn = self._engine = None
@@ -113,20 +116,22 @@ class SQLAlchemyAdapter(Adapter):
             cur.execute(sql)
             return [tuple(r) for r in cur.fetchall()] if fetch else []
         except self._driver_errors() as exc:
-            raise WarehouseError(f"target {self.target_name!r} ({self.type}) refused a statement: {_short(exc)}") from None
+            raise WarehouseError(
+                f"target {self.target_name!r} ({self.type}) refused a statement: {_short(exc)}"
+            ) from None
         finally:
             cur.close()
 
     @contextmanager
     def transaction(self, read_only: bool = False) -> Iterator[None]:
-        self.execute("BEGIN TRANSACTION READ ONLY" if read_only and self.SUPPORTS_READ_ONLY_TRANSACTION else "BEGIN")
+        self.execute(
+            "BEGIN TRANSACTION READ ONLY" if read_only and self.SUPPORTS_READ_ONLY_TRANSACTION else "BEGIN"
+        )
         try:
             yield
         except BaseException:
-            try:
+            with contextlib.suppress(WarehouseError):  # connection gone: the server rolls back itself
                 self.execute("ROLLBACK")
-            except WarehouseError:
-                pass  # the connection is gone; the server rolls back by itself
             raise
         self.execute("COMMIT")
 

@@ -1,0 +1,36 @@
+# The checks CI runs. `make demo` and `make test` work on a fresh machine (they install).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+
+.PHONY: install demo test lint typecheck check bench clean golden
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[test,dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(VENV)/bin/b2b demo
+
+test: install
+	bash scripts/bootstrap.sh
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check toolkit tests
+	$(VENV)/bin/ruff format --check toolkit
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+check: lint typecheck test
+
+golden: install
+	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_generate.py
+
+clean:
+	rm -rf $(VENV) target b2b_demo .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,113 @@
+"""`b2b apply` on real engines: atomic, idempotent, grants, dry-run, and a failed apply leaves
+the previous views in place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_config import _edit, run_b2b
+
+from toolkit.apply import apply
+from toolkit.context import ProjectContext
+from toolkit.errors import WarehouseError
+
+
+def _definitions(project: Path) -> dict[str, str | None]:
+    ctx = ProjectContext(project)
+    with ctx.adapter() as adapter:
+        return adapter.view_fingerprints("b2b")
+
+
+def _count(project: Path, view: str) -> int:
+    ctx = ProjectContext(project)
+    with ctx.adapter() as adapter:
+        return int(adapter.fetchall(f"SELECT COUNT(*) FROM b2b.{view}")[0][0])
+
+
+def test_apply_then_reapply_changes_nothing(engine_project: Path) -> None:
+    first = run_b2b("apply", "--project-dir", str(engine_project))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("create") == 5
+    before = _definitions(engine_project)
+    second = run_b2b("apply", "--project-dir", str(engine_project))
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.count("unchanged") == 5 and "nothing changed" in second.stdout
+    assert _definitions(engine_project) == before
+
+
+def test_dry_run_prints_ddl_and_executes_nothing(engine_project: Path) -> None:
+    result = run_b2b("apply", "--project-dir", str(engine_project), "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("CREATE OR REPLACE VIEW") == 5
+    assert _definitions(engine_project) == {}
+
+
+def test_changed_config_replaces_all_views(engine_project: Path) -> None:
+    apply(ProjectContext(engine_project))
+    _edit(
+        engine_project / "b2b_project.yml",
+        "account: {territory: territory__c}",
+        "account: {territory: territory__c, sales_region: territory__c}",
+    )
+    plan = apply(ProjectContext(engine_project))
+    assert plan.actions["b2b.b2b_accounts"] == "replace"
+    assert plan.actions["b2b.b2b_contacts"] == "unchanged"
+    ctx = ProjectContext(engine_project)
+    with ctx.adapter() as adapter:
+        assert adapter.fetchall("SELECT COUNT(sales_region) FROM b2b.b2b_accounts")[0][0] > 0
+
+
+def test_failed_apply_leaves_previous_views(engine_project: Path) -> None:
+    apply(ProjectContext(engine_project))
+    before_defs = _definitions(engine_project)
+    before = _count(engine_project, "b2b_users")
+    # one view now references a column that does not exist: the warehouse refuses it mid-apply
+    _edit(
+        engine_project / "b2b_project.yml",
+        "account: {territory: territory__c}",
+        "account: {territory: no_such_column__c}",
+    )
+    result = run_b2b("apply", "--project-dir", str(engine_project))
+    assert result.returncode == 3
+    assert "no_such_column__c" in result.stderr and "Traceback" not in result.stderr
+    assert _definitions(engine_project) == before_defs
+    assert _count(engine_project, "b2b_users") == before
+    assert _count(engine_project, "b2b_accounts") > 0
+
+
+@pytest.mark.postgres
+def test_postgres_grants_select_to_role(pg, pg_db: str, project: Path) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+    from conftest import pg_profiles
+
+    pg_profiles(project, pg, pg_db)
+    with psycopg.connect(pg.dsn(pg_db), autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS braze_cdi_role")
+        conn.execute("CREATE ROLE braze_cdi_role")
+    _edit(project / "b2b_project.yml", "grant_select_to: []", "grant_select_to: [braze_cdi_role]")
+    apply(ProjectContext(project))
+    with psycopg.connect(pg.dsn(pg_db), autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT table_name FROM information_schema.role_table_grants WHERE grantee = 'braze_cdi_role' AND privilege_type = 'SELECT' ORDER BY 1"
+        ).fetchall()
+        assert [r[0] for r in rows] == [
+            "b2b_accounts",
+            "b2b_contacts",
+            "b2b_leads",
+            "b2b_opportunities",
+            "b2b_users",
+        ]
+        conn.execute("SET ROLE braze_cdi_role")
+        assert conn.execute("SELECT COUNT(*) FROM b2b.b2b_users").fetchone()[0] > 0  # type: ignore[index]
+
+
+@pytest.mark.postgres
+def test_postgres_grant_to_missing_role_rolls_back(pg, pg_db: str, project: Path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import pg_profiles
+
+    pg_profiles(project, pg, pg_db)
+    _edit(project / "b2b_project.yml", "grant_select_to: []", "grant_select_to: [no_such_role]")
+    with pytest.raises(WarehouseError, match="no_such_role"):
+        apply(ProjectContext(project))
+    assert _definitions(project) == {}
