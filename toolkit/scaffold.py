@@ -49,7 +49,7 @@ checks:
 """
 
 PROFILES_TEMPLATE = """\
-# profiles.yml: connections. Keep secrets out of this file: use env_var('NAME') in double braces.
+# profiles.yml: connections. Keep secrets in environment variables: {{{{ env_var('NAME') }}}}.
 # Every warehouse type is documented in profiles.example.yml.
 b2b:
   target: dev

@@ -36,23 +36,31 @@ def _env_var(name: str, default: Any = _MISSING) -> str:
     return str(default)
 
 
-def render_yaml_text(text: str, path: Path) -> str:
-    """Render `{{ env_var('X') }}` / `{{ env_var('X', 'default') }}` like dbt does."""
-    if "{{" not in text and "{%" not in text:
-        return text
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+def render_values(data: Any, where: Any, loc: tuple[Any, ...] = ()) -> Any:
+    """Render `{{ env_var('X') }}` / `{{ env_var('X', 'default') }}` in string values, like dbt:
+    after parsing, so comments and keys are never templated."""
+    if isinstance(data, dict):
+        return {k: render_values(v, where, (*loc, k)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [render_values(v, where, (*loc, i)) for i, v in enumerate(data)]
+    if not isinstance(data, str) or ("{{" not in data and "{%" not in data):
+        return data
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
     env.globals = {"env_var": _env_var}
+    key = ".".join(str(p) for p in loc)
     try:
-        return env.from_string(text).render()
+        return env.from_string(data).render()
     except _EnvVarMissing as exc:
         raise ConfigError(
-            f"{path}: environment variable {exc.name!r} is not set and has no default",
-            hint=f"export {exc.name}=... or write env_var('{exc.name}', 'default') in {path.name}",
+            f"{where(loc)}: {key}: environment variable {exc.name!r} is not set and has no default",
+            hint=f"export {exc.name}=... or write env_var('{exc.name}', 'default')",
         ) from None
     except TemplateSyntaxError as exc:
-        raise ConfigError(f"{path}:{exc.lineno}: template error: {exc.message}") from None
+        raise ConfigError(f"{where(loc)}: {key}: template error: {exc.message}") from None
     except UndefinedError as exc:
-        raise ConfigError(f"{path}: {exc.message}; only env_var('NAME') is available") from None
+        raise ConfigError(f"{where(loc)}: {key}: {exc.message}; only env_var('NAME') is available") from None
+    except Exception as exc:  # e.g. the sandbox refusing an attribute: never a traceback
+        raise ConfigError(f"{where(loc)}: {key}: template error: {type(exc).__name__}") from None
 
 
 def _line_index(node: yaml.Node, prefix: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
@@ -91,7 +99,7 @@ def load_yaml(path: Path) -> YamlDoc:
         raise ConfigError(f"{path}: file not found", hint="run `b2b init` to scaffold it") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
-    text = render_yaml_text(raw, path)
+    text = raw
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -105,7 +113,9 @@ def load_yaml(path: Path) -> YamlDoc:
     lines: dict[tuple[Any, ...], int] = {}
     if node is not None:
         _line_index(node, (), lines)
-    return YamlDoc(path, data if data is not None else {}, lines)
+    doc = YamlDoc(path, data if data is not None else {}, lines)
+    doc.data = render_values(doc.data, doc.where)
+    return doc
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
