@@ -3,9 +3,10 @@ library and renders the result; `main` maps library errors to a message and an e
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -123,6 +124,60 @@ def apply_cmd(project_dir: Path, profiles_dir: Path | None, target: str | None, 
 
 
 @cli.command()
+@common_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report to FILE instead of stdout.",
+)
+def validate(
+    project_dir: Path, profiles_dir: Path | None, target: str | None, fmt: str, output: Path | None
+) -> None:
+    """Run the checks in the warehouse, read only: grains, user_id format, match with the
+    platform's external IDs (with a diagnosis of each miss), orphans, skew, integrity."""
+    from toolkit.errors import ChecksFailed, WarehouseError
+    from toolkit.validate.report import render
+    from toolkit.validate.runner import run_validation
+
+    ctx = _ctx(project_dir, profiles_dir, target)
+    with _status("validating", enabled=fmt == "text" and output is None) as progress:
+        report = run_validation(ctx, progress=progress)
+    text = render(report, fmt, color=output is None and sys.stdout.isatty())
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {fmt} report to {output} (status: {report.status})", err=True)
+    else:
+        click.echo(text, nl=False)
+    if report.exit_code == 3:
+        raise WarehouseError("one or more checks could not run in the warehouse (see the report)")
+    if report.exit_code == 1:
+        raise ChecksFailed("one or more error-severity checks failed")
+
+
+@contextlib.contextmanager
+def _status(title: str, enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A spinner on stderr while the warehouse works (only on a terminal)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not (enabled and console.is_terminal):
+        yield lambda _msg: None
+        return
+    with console.status(title) as status:
+        yield lambda msg: status.update(f"{title}: {msg}")
+
+
+@cli.command()
 @click.option(
     "--contacts",
     default=100_000,
@@ -168,6 +223,7 @@ def main(argv: list[str] | None = None) -> None:
     except B2BError as exc:
         _err(str(exc))
         sys.exit(exc.exit_code)
+
     except click.exceptions.Abort:
         _err("aborted")
         sys.exit(130)

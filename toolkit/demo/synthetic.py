@@ -10,6 +10,7 @@ Contacts (r = n % 100):
   1 is_deleted        2 _fivetran_deleted   3 account_id stored as 15 chars
   4 no account        5 account is deleted  6, 7, 15 converted from a lead (7: the lead's
   converted_contact_id is the 15-char form)
+  16 account_id is an 18-char id lowercased (its checksum is wrong; it matches no account)
   20-24 all on account 0 (account skew)
   30-34 AccountContactRelation direct to own account (same pair as the contact link)
   35-39 AccountContactRelation to another account (indirect)
@@ -77,8 +78,9 @@ class Manifest:
     unknown_contacts: int
     unknown_leads: int
     platform_twice: int
-    orphan_no_account: int
-    orphan_deleted_account: int
+    platform_ids_without_person: int
+    orphan_contacts: int
+    bad_checksum_ids: int
     skewed_account_contacts: int
 
     def as_dict(self) -> dict[str, Any]:
@@ -103,10 +105,35 @@ def manifest(n_contacts: int) -> Manifest:
         unknown_contacts=c(14),
         unknown_leads=count_residue(m, 50),
         platform_twice=c(15),
-        orphan_no_account=c(4),
-        orphan_deleted_account=c(5),
+        # deleted contacts' ids, every mismatched variant, converted leads' ids, platform-only users
+        platform_ids_without_person=sum(c(r) for r in (1, 6, 10, 11, 12, 13, 15)) + n_contacts // 50,
+        orphan_contacts=c(4) + c(5) + c(16),
+        bad_checksum_ids=c(16),
         skewed_account_contacts=sum(c(r) for r in range(20, 25)),
     )
+
+
+def integrity_expected(n_contacts: int) -> dict[str, int]:
+    """Rows of the views that point at a CRM record that does not exist, from the rules above:
+    opportunities reached through a deleted account (r = 5), and account rows whose parent is a
+    deleted account (accounts k % 50 == 7). A loop over the contacts: for tests at small N."""
+    a, d, _ = sizes(n_contacts)
+    opp_rows = account_rows = 0
+    for n in range(n_contacts):
+        r = n % 100
+        if r in (1, 2):
+            continue
+        if r == 5:
+            opp_rows += (a + (n // 100) % d) % 10 != 9
+            continue
+        k = None if r == 4 else 0 if 20 <= r <= 24 else 1 + (n * 7919) % (a - 1)
+        linked = set()
+        if k is not None and r != 16:
+            linked.add(k)
+        if 35 <= r <= 39:
+            linked.add(1 + (n * 13) % (a - 1))
+        account_rows += sum(1 for x in linked if x % 50 == 7)
+    return {"opportunities": opp_rows, "accounts": account_rows}
 
 
 def sizes(n_contacts: int) -> tuple[int, int, int]:
@@ -190,7 +217,7 @@ LEFT JOIN ids_account AS pd ON pd.n = {a} + i.k % {d}
 ORDER BY k""",
         f"""CREATE OR REPLACE TABLE {s}.contact AS
 SELECT c.id18 AS id,
-  CASE WHEN n % 100 = 3 THEN ac.id15 ELSE ac.id18 END AS account_id,
+  CASE WHEN n % 100 = 3 THEN ac.id15 WHEN n % 100 = 16 THEN lower(ac.id18) ELSE ac.id18 END AS account_id,
   {email} AS email,
   'First' || (n % 1000) AS first_name,
   'Last' || n AS last_name,

@@ -1,0 +1,209 @@
+"""`b2b validate` on real engines: every count equals the generator's injected amount."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import SMALL_ORG
+from test_config import _edit, run_b2b
+
+from toolkit.apply import apply
+from toolkit.context import ProjectContext
+from toolkit.demo.synthetic import count_residue, integrity_expected, manifest
+from toolkit.validate.runner import ValidationReport, run_validation
+
+M = manifest(SMALL_ORG)
+
+
+@pytest.fixture
+def validated(engine_project: Path) -> ValidationReport:
+    _edit(
+        engine_project / "b2b_project.yml", "max_contacts_per_account: 1000", "max_contacts_per_account: 100"
+    )
+    apply(ProjectContext(engine_project))
+    return run_validation(ProjectContext(engine_project))
+
+
+def _get(report: ValidationReport, name: str, view: str) -> dict:
+    found = [r.as_dict() for r in report.results if r.name == name and r.view == view]
+    assert len(found) == 1, (name, view)
+    return found[0]
+
+
+def test_diagnosis_equals_injected_amounts(validated: ValidationReport) -> None:
+    c = _get(validated, "user_id_in_platform", "b2b_contacts")
+    assert c["diagnosis"] == {
+        "case_mismatch": M.case_mismatch,
+        "whitespace": M.whitespace,
+        "salesforce_15_vs_18": M.salesforce_15_vs_18,
+        "converted_lead": M.converted_lead,
+        "email_as_id": M.email_as_id,
+        "unknown": M.unknown_contacts,
+    }
+    assert c["failing"] == sum(c["diagnosis"].values())
+    assert c["rate"] == pytest.approx((c["total"] - c["failing"]) / c["total"])
+    leads = _get(validated, "user_id_in_platform", "b2b_leads")
+    assert leads["diagnosis"] == {"unknown": M.unknown_leads}
+    assert leads["total"] == M.open_leads
+
+
+def test_relationship_counts_equal_injected_amounts(validated: ValidationReport) -> None:
+    orphans = _get(validated, "orphan_contacts", "b2b_contacts")
+    assert orphans["failing"] == M.orphan_contacts
+    assert orphans["diagnosis"]["no_account"] == count_residue(SMALL_ORG, 4)
+    skew = _get(validated, "account_skew", "b2b_accounts")
+    assert skew["failing"] == 1 and M.skewed_account_contacts > 100
+    dup = _get(validated, "converted_lead_duplicates", "b2b_contacts")
+    assert dup["failing"] == M.platform_twice
+    expected = integrity_expected(SMALL_ORG)
+    assert (
+        _get(validated, "relationship_integrity", "b2b_opportunities")["failing"] == expected["opportunities"]
+    )
+    assert _get(validated, "relationship_integrity", "b2b_accounts")["failing"] == expected["accounts"]
+    assert _get(validated, "salesforce_id_checksum", "b2b_contacts")["diagnosis"] == {
+        "contact_id": 0,
+        "account_id": M.bad_checksum_ids,
+        "converted_from_lead_id": 0,
+    }
+    cov = _get(validated, "platform_coverage", "b2b_users")
+    assert cov["failing"] == M.platform_ids_without_person and cov["status"] == "pass"
+
+
+def test_grains_and_nulls_pass(validated: ValidationReport) -> None:
+    for r in validated.results:
+        if r.name in ("grain_unique", "user_id_not_null", "user_id_format"):
+            assert r.status == "pass" and r.failing == 0, r
+
+
+def test_samples_are_bounded_and_real(validated: ValidationReport) -> None:
+    for r in validated.results:
+        assert len(r.sample) <= 10
+        if r.failing and r.name not in ("user_id_not_null",):
+            assert r.sample, r.name
+    c = _get(validated, "user_id_in_platform", "b2b_contacts")
+    assert all(len(s) == 18 for s in c["sample"])
+
+
+def test_json_report_has_spec_shape(engine_project: Path) -> None:
+    apply(ProjectContext(engine_project))
+    out = engine_project / "report.json"
+    result = run_b2b(
+        "validate", "--project-dir", str(engine_project), "--format", "json", "--output", str(out)
+    )
+    assert result.returncode == 1, result.stderr  # the match rate is below the threshold by design
+    report = json.loads(out.read_text())
+    assert set(report) == {"summary", "checks"}
+    assert set(report["summary"]) == {
+        "status",
+        "checks",
+        "passed",
+        "warned",
+        "failed",
+        "errored",
+        "rows_fetched",
+        "elapsed_s",
+        "target",
+    }
+    s = report["summary"]
+    assert (
+        s["status"] == "fail"
+        and s["checks"] == len(report["checks"]) == s["passed"] + s["warned"] + s["failed"] + s["errored"]
+    )
+    match = next(
+        c for c in report["checks"] if c["name"] == "user_id_in_platform" and c["view"] == "b2b_contacts"
+    )
+    assert {
+        "name",
+        "view",
+        "status",
+        "severity",
+        "failing",
+        "total",
+        "rate",
+        "threshold",
+        "diagnosis",
+        "sample",
+        "sql",
+    } <= set(match)
+    assert match["sql"].lstrip().upper().startswith(("WITH", "SELECT"))
+
+
+def test_junit_one_testcase_per_check_and_view(engine_project: Path) -> None:
+    apply(ProjectContext(engine_project))
+    out = engine_project / "report.xml"
+    run_b2b("validate", "--project-dir", str(engine_project), "--format", "junit", "--output", str(out))
+    root = ET.parse(out).getroot()
+    cases = root.findall(".//testcase")
+    keys = [(c.get("classname"), c.get("name")) for c in cases]
+    assert len(keys) == len(set(keys)) and len(keys) >= 20
+    failed = [c for c in cases if c.find("failure") is not None]
+    assert [(c.get("classname"), c.get("name")) for c in failed] == [("b2b_contacts", "user_id_in_platform")]
+    assert root.find("testsuite").get("failures") == "1"  # type: ignore[union-attr]
+
+
+def test_severity_override_and_threshold_give_exit_0(engine_project: Path) -> None:
+    apply(ProjectContext(engine_project))
+    _edit(
+        engine_project / "b2b_project.yml",
+        "min_match_rate: 0.95",
+        "min_match_rate: 0.9\n  severity: {account_skew: 'off', orphan_contacts: error}",
+    )
+    result = run_b2b("validate", "--project-dir", str(engine_project), "--format", "json")
+    assert result.returncode == 1  # orphans are now an error
+    checks = json.loads(result.stdout)["checks"]
+    assert not [c for c in checks if c["name"] == "account_skew"]
+    _edit(engine_project / "b2b_project.yml", "orphan_contacts: error", "orphan_contacts: warn")
+    assert run_b2b("validate", "--project-dir", str(engine_project)).returncode == 0
+
+
+def test_unknown_check_in_severity(project: Path) -> None:
+    _edit(
+        project / "b2b_project.yml", "sample_size: 10", "sample_size: 10\n  severity: {orphan_contact: warn}"
+    )
+    apply(ProjectContext(project))
+    result = run_b2b("validate", "--project-dir", str(project))
+    assert result.returncode == 2 and "did you mean 'orphan_contacts'" in result.stderr
+
+
+def test_sample_size_zero_turns_samples_off(project: Path) -> None:
+    _edit(project / "b2b_project.yml", "sample_size: 10", "sample_size: 0")
+    apply(ProjectContext(project))
+    report = run_validation(ProjectContext(project))
+    assert all(r.sample == [] for r in report.results)
+    assert _get(report, "user_id_in_platform", "b2b_contacts")["failing"] == M.case_mismatch * 6
+
+
+def test_views_missing_says_apply_first(project: Path) -> None:
+    result = run_b2b("validate", "--project-dir", str(project))
+    assert result.returncode == 2 and "b2b apply" in result.stderr
+
+
+def test_rows_fetched_flat_when_data_grows_tenfold(tmp_path: Path) -> None:
+    from toolkit.demo.run import DEMO_DB, build_demo_database, write_demo_project
+
+    fetched = []
+    for n in (SMALL_ORG, SMALL_ORG * 10):
+        d = tmp_path / str(n)
+        write_demo_project(d, max_contacts=100)  # the skewed account is over it at both sizes
+        build_demo_database(d / DEMO_DB, n)
+        apply(ProjectContext(d))
+        report = run_validation(ProjectContext(d))
+        assert (
+            _get(report, "user_id_in_platform", "b2b_contacts")["diagnosis"]["unknown"]
+            == manifest(n).unknown_contacts
+        )
+        fetched.append(report.rows_fetched)
+    assert fetched[0] == fetched[1]
+    # the bound: a few metric rows per check plus at most sample_size rows per sample query
+    bound = sum(len(c.labels) + 10 * len(c.samples) for c in _plan(tmp_path / str(SMALL_ORG)).checks) + 5
+    assert fetched[0] <= bound
+
+
+def _plan(d: Path):  # type: ignore[no-untyped-def]
+    from toolkit.dialects import get_or_raise
+    from toolkit.validate.runner import plan_for
+
+    return plan_for(ProjectContext(d), get_or_raise("duckdb"))

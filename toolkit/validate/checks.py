@@ -1,0 +1,458 @@
+"""The checks, as data: each is a name, a view, a default severity, the SQL that counts (a CTE
+producing one row of metrics) and the SQL that samples failing values (bounded by sample_size).
+
+`build_plan` assembles every enabled check into ONE read-only statement over shared CTEs, so
+each view is read once for all its checks (dbt runs one query per test). Each check also keeps
+a standalone statement computing its own numbers, which the report shows and which the
+benchmark runs as the one-query-per-check baseline.
+
+All SQL is canonical (sqlglot's default dialect) with quoted identifiers; the target dialect
+module expands the placeholders (B2B_SF18) and sqlglot transpiles it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from toolkit.config.project import ProjectConfig
+from toolkit.errors import ConfigError
+from toolkit.render import ViewRenderer, ident, parse_table_name
+
+CAUSES = ("case_mismatch", "whitespace", "salesforce_15_vs_18", "converted_lead", "email_as_id", "unknown")
+PEOPLE = ("contacts", "leads")
+VIEW_COLUMNS = {
+    "contacts": ("user_id", "contact_id", "account_id", "converted_from_lead_id", "email"),
+    "leads": ("user_id", "lead_id", "email"),
+    "accounts": ("user_id", "account_id", "parent_account_id"),
+    "opportunities": ("user_id", "opportunity_id", "account_id"),
+    "users": ("user_id",),
+}
+GRAIN = {
+    "contacts": ("user_id",),
+    "leads": ("user_id",),
+    "accounts": ("user_id", "account_id"),
+    "opportunities": ("user_id", "opportunity_id"),
+    "users": ("user_id",),
+}
+ID_COLUMNS = {
+    "contacts": ("contact_id", "account_id", "converted_from_lead_id"),
+    "leads": ("lead_id",),
+    "accounts": ("account_id", "parent_account_id"),
+    "opportunities": ("opportunity_id", "account_id"),
+    "users": (),
+}
+DEFAULT_SEVERITY = {
+    "user_id_not_null": "error",
+    "grain_unique": "error",
+    "user_id_format": "error",
+    "user_id_in_platform": "error",
+    "platform_coverage": "info",
+    "converted_lead_duplicates": "warn",
+    "orphan_contacts": "warn",
+    "account_skew": "warn",
+    "relationship_integrity": "warn",
+    "salesforce_id_checksum": "warn",
+}
+
+
+def lit(value: str) -> str:
+    return exp.Literal.string(value).sql()
+
+
+def q(name: str) -> str:
+    return ident(name).sql()
+
+
+@dataclass
+class CheckSQL:
+    name: str
+    entity: str  # the view's entity
+    severity: str
+    metrics_cte: str  # name of the CTE with one row of metrics
+    metrics: dict[str, str]  # CTE name -> SQL, in dependency order, that this check needs
+    labels: tuple[str, ...]  # metric columns: 'total', 'failing' or diagnosis labels
+    samples: list[str] = field(default_factory=list)  # SELECTs returning (label, value), already bounded
+
+
+@dataclass
+class Plan:
+    checks: list[CheckSQL]
+    ctes: dict[str, str]  # every CTE, in dependency order
+    statement: str = ""  # canonical SQL of the combined statement
+
+    def standalone(self, check: CheckSQL) -> str:
+        return _with(check.metrics, f"SELECT * FROM {check.metrics_cte}")
+
+
+def _with(ctes: dict[str, str], body: str) -> str:
+    if not ctes:
+        return body
+    return "WITH " + ",\n".join(f"{name} AS (\n{sql}\n)" for name, sql in ctes.items()) + "\n" + body
+
+
+class CheckBuilder:
+    """Builds the checks for one project (and one CRM)."""
+
+    def __init__(self, config: ProjectConfig, renderer: ViewRenderer, salesforce_ids: bool) -> None:
+        self.config = config
+        self.renderer = renderer
+        self.salesforce_ids = salesforce_ids
+        self.k = config.checks.sample_size
+        self.ctes: dict[str, str] = {}
+
+    # ---- CTEs ---------------------------------------------------------------------------
+    def view_cte(self, entity: str) -> str:
+        name = f"v_{entity}"
+        if name not in self.ctes:
+            cols = ", ".join(q(c) for c in VIEW_COLUMNS[entity])
+            self.ctes[name] = f"SELECT {cols} FROM {self.renderer.view(entity).sql()}"
+        return name
+
+    def _bad_format(self) -> str:
+        u = q("user_id")
+        controls = " OR ".join(f"POSITION(CHR({c}) IN {u}) > 0" for c in (9, 10, 13))
+        return f"({u} <> TRIM({u}) OR {controls})"
+
+    def _email_shaped(self) -> str:
+        return f"{q('user_id')} LIKE '%_@_%._%'"
+
+    def _bad_id(self, col: str) -> str:
+        c = q(col)
+        return f"(LENGTH({c}) = 15 OR (LENGTH({c}) = 18 AND {c} <> B2B_SF18(SUBSTRING({c}, 1, 15))))"
+
+    def agg_cte(self, entity: str) -> str:
+        name = f"agg_{entity}"
+        if name not in self.ctes:
+            v = self.view_cte(entity)
+            parts = ["COUNT(*) AS total", f"COUNT({q('user_id')}) AS non_null"]
+            if entity in PEOPLE:
+                parts.append(f"COUNT(CASE WHEN {self._bad_format()} THEN 1 END) AS bad_format")
+                parts.append(f"COUNT(CASE WHEN {self._email_shaped()} THEN 1 END) AS email_shaped")
+            if self.salesforce_ids:
+                parts += [
+                    f"COUNT(CASE WHEN {self._bad_id(c)} THEN 1 END) AS {q('bad_' + c)}"
+                    for c in ID_COLUMNS[entity]
+                ]
+            self.ctes[name] = f"SELECT {', '.join(parts)} FROM {v}"
+        return name
+
+    def keys_cte(self, entity: str) -> str:
+        name = f"keys_{entity}"
+        if name not in self.ctes:
+            keys = ", ".join(q(c) for c in GRAIN[entity])
+            self.ctes[name] = f"SELECT {keys}, COUNT(*) AS n FROM {self.view_cte(entity)} GROUP BY {keys}"
+        return name
+
+    def platform_cte(self) -> str:
+        name = "platform"
+        if name in self.ctes:
+            return name
+        ids = self.config.platform.external_ids
+        if ids is None:
+            raise ConfigError(
+                "b2b_project.yml: platform.external_ids is not set; the platform checks need it",
+                hint="set platform.external_ids.table and .column (or .query), or turn the checks off in checks.severity",
+            )
+        col = exp.column(ident(ids.column), table=ident("ps")).sql()
+        if ids.table is not None:
+            source = parse_table_name(ids.table, "platform.external_ids.table").sql()
+        else:
+            source = f"({self._platform_query()})"
+        self.ctes[name] = (
+            f"SELECT CAST({col} AS TEXT) AS external_id FROM {source} AS ps WHERE {col} IS NOT NULL"
+        )
+        return name
+
+    def _platform_query(self) -> str:
+        from toolkit.validate.guard import parse_query
+
+        query = self.config.platform.external_ids.query  # type: ignore[union-attr]
+        # the user's own SQL, in their warehouse's dialect: parsed, checked read-only, re-emitted
+        tree = parse_query(query or "", self.dialect_for_user_sql, "platform.external_ids.query")
+        return tree.sql()
+
+    dialect_for_user_sql = ""
+
+    def people_cte(self) -> str:
+        if "people" not in self.ctes:
+            c, l_ = self.view_cte("contacts"), self.view_cte("leads")
+            self.ctes["people"] = (
+                f"SELECT 'contacts' AS entity, user_id, converted_from_lead_id AS lead_id, email FROM {c} WHERE user_id IS NOT NULL\n"
+                f"UNION ALL\nSELECT 'leads' AS entity, user_id, CAST(NULL AS TEXT) AS lead_id, email FROM {l_} WHERE user_id IS NOT NULL"
+            )
+        return "people"
+
+    def diagnosed_cte(self) -> str:
+        if "diagnosed" in self.ctes:
+            return "diagnosed"
+        p, pe = self.platform_cte(), self.people_cte()
+        self.ctes["unmatched"] = (
+            f"SELECT pe.* FROM {pe} AS pe WHERE NOT EXISTS (SELECT 1 FROM {p} AS p WHERE p.external_id = pe.user_id)"
+        )
+        # the first cause that fits, in the documented order
+        self.ctes["diagnosed"] = f"""SELECT u.entity, u.user_id, CASE
+  WHEN EXISTS (SELECT 1 FROM {p} AS p WHERE LOWER(p.external_id) = LOWER(u.user_id)) THEN 'case_mismatch'
+  WHEN EXISTS (SELECT 1 FROM {p} AS p WHERE TRIM(p.external_id) = TRIM(u.user_id)) THEN 'whitespace'
+  WHEN LENGTH(u.user_id) = 18 AND EXISTS (SELECT 1 FROM {p} AS p WHERE p.external_id = SUBSTRING(u.user_id, 1, 15)) THEN 'salesforce_15_vs_18'
+  WHEN LENGTH(u.user_id) = 15 AND EXISTS (SELECT 1 FROM {p} AS p WHERE LENGTH(p.external_id) = 18 AND SUBSTRING(p.external_id, 1, 15) = u.user_id) THEN 'salesforce_15_vs_18'
+  WHEN u.lead_id IS NOT NULL AND EXISTS (SELECT 1 FROM {p} AS p WHERE p.external_id = u.lead_id) THEN 'converted_lead'
+  WHEN u.email IS NOT NULL AND EXISTS (SELECT 1 FROM {p} AS p WHERE LOWER(p.external_id) = LOWER(TRIM(u.email))) THEN 'email_as_id'
+  ELSE 'unknown'
+END AS cause
+FROM unmatched AS u"""
+        return "diagnosed"
+
+    def live_accounts_cte(self) -> str:
+        if "live_accounts" not in self.ctes:
+            template = self.renderer.env.get_template("checks/live_accounts.sql")
+            self.ctes["live_accounts"] = template.render(**self.renderer.context()).strip()
+        return "live_accounts"
+
+    # ---- checks -------------------------------------------------------------------------
+    def _needs(self, *names: str) -> dict[str, str]:
+        """The CTEs these names depend on, in dependency order (all CTEs defined so far, filtered)."""
+        wanted: set[str] = set()
+        frontier = list(names)
+        while frontier:
+            n = frontier.pop()
+            if n in wanted:
+                continue
+            wanted.add(n)
+            frontier += [other for other in self.ctes if other != n and _refers(self.ctes[n], other)]
+        return {n: s for n, s in self.ctes.items() if n in wanted}
+
+    def _check(
+        self, name: str, entity: str, metrics_sql: str, labels: tuple[str, ...], samples: list[str]
+    ) -> CheckSQL:
+        cte = f"m_{name}_{entity}"
+        self.ctes[cte] = metrics_sql
+        return CheckSQL(name, entity, DEFAULT_SEVERITY[name], cte, self._needs(cte), labels, samples)
+
+    def _sample(
+        self, label_sql: str, value_sql: str, source: str, where: str, order: str | None = None
+    ) -> str:
+        order = order or value_sql
+        return f"SELECT {label_sql} AS label, CAST({value_sql} AS TEXT) AS value FROM {source} WHERE {where} ORDER BY {order} LIMIT {self.k}"
+
+    def not_null(self, entity: str) -> CheckSQL:
+        agg = self.agg_cte(entity)
+        return self._check(
+            "user_id_not_null",
+            entity,
+            f"SELECT total, total - non_null AS failing FROM {agg}",
+            ("total", "failing"),
+            [],
+        )
+
+    def grain(self, entity: str) -> CheckSQL:
+        agg, keys = self.agg_cte(entity), self.keys_cte(entity)
+        shown = " || ' / ' || ".join(f"COALESCE(CAST({q(c)} AS TEXT), 'NULL')" for c in GRAIN[entity])
+        return self._check(
+            "grain_unique",
+            entity,
+            f"SELECT (SELECT total FROM {agg}) AS total, COALESCE(SUM(n) - COUNT(*), 0) AS failing FROM {keys}",
+            ("total", "failing"),
+            [self._sample("'duplicate_key'", shown, keys, "n > 1")],
+        )
+
+    def user_id_format(self, entity: str) -> CheckSQL:
+        agg, v = self.agg_cte(entity), self.view_cte(entity)
+        return self._check(
+            "user_id_format",
+            entity,
+            f"SELECT non_null AS total, bad_format AS whitespace_or_control, email_shaped FROM {agg}",
+            ("total", "whitespace_or_control", "email_shaped"),
+            [
+                self._sample(
+                    f"CASE WHEN {self._bad_format()} THEN 'whitespace_or_control' ELSE 'email_shaped' END",
+                    "user_id",
+                    v,
+                    f"{self._bad_format()} OR {self._email_shaped()}",
+                )
+            ],
+        )
+
+    def checksum(self, entity: str) -> CheckSQL:
+        agg, v = self.agg_cte(entity), self.view_cte(entity)
+        cols = ID_COLUMNS[entity]
+        metrics = ", ".join(f"{q('bad_' + c)} AS {q(c)}" for c in cols)
+        samples = [self._sample(lit(c), q(c), v, self._bad_id(c)) for c in cols]
+        return self._check(
+            "salesforce_id_checksum", entity, f"SELECT total, {metrics} FROM {agg}", ("total", *cols), samples
+        )
+
+    def in_platform(self, entity: str) -> CheckSQL:
+        agg, d = self.agg_cte(entity), self.diagnosed_cte()
+        counts = ", ".join(f"COUNT(CASE WHEN d.cause = {lit(c)} THEN 1 END) AS {c}" for c in CAUSES)
+        return self._check(
+            "user_id_in_platform",
+            entity,
+            f"SELECT (SELECT non_null FROM {agg}) AS total, {counts} FROM {d} AS d WHERE d.entity = {lit(entity)}",
+            ("total", *CAUSES),
+            [self._sample("cause", "user_id", d, f"entity = {lit(entity)}")],
+        )
+
+    def coverage(self) -> CheckSQL:
+        p, pe = self.platform_cte(), self.people_cte()
+        self.ctes["coverage"] = (
+            f"SELECT p.external_id, CASE WHEN EXISTS (SELECT 1 FROM {pe} AS pe WHERE pe.user_id = p.external_id) "
+            f"THEN 1 ELSE 0 END AS matched FROM {p} AS p"
+        )
+        return self._check(
+            "platform_coverage",
+            "users",
+            "SELECT COUNT(DISTINCT external_id) AS total, COUNT(DISTINCT CASE WHEN matched = 0 THEN external_id END) AS failing FROM coverage",
+            ("total", "failing"),
+            [self._sample("'no_person'", "external_id", "coverage", "matched = 0")],
+        )
+
+    def converted_duplicates(self) -> CheckSQL:
+        c, l_, p = self.view_cte("contacts"), self.view_cte("leads"), self.platform_cte()
+        self.ctes["dup"] = f"""SELECT c.user_id,
+  CASE WHEN EXISTS (SELECT 1 FROM {l_} AS l WHERE l.lead_id = c.converted_from_lead_id) THEN 'lead_in_views'
+       WHEN EXISTS (SELECT 1 FROM {p} AS p WHERE p.external_id = c.converted_from_lead_id)
+        AND EXISTS (SELECT 1 FROM {p} AS p WHERE p.external_id = c.user_id) THEN 'both_in_platform'
+  END AS cause
+FROM {c} AS c
+WHERE c.converted_from_lead_id IS NOT NULL"""
+        return self._check(
+            "converted_lead_duplicates",
+            "contacts",
+            "SELECT COUNT(*) AS total, COUNT(CASE WHEN cause = 'lead_in_views' THEN 1 END) AS lead_in_views, "
+            "COUNT(CASE WHEN cause = 'both_in_platform' THEN 1 END) AS both_in_platform FROM dup",
+            ("total", "lead_in_views", "both_in_platform"),
+            [self._sample("cause", "user_id", "dup", "cause IS NOT NULL")],
+        )
+
+    def orphans(self) -> CheckSQL:
+        c, a = self.view_cte("contacts"), self.view_cte("accounts")
+        self.ctes["orphans"] = f"""SELECT c.user_id, CASE
+  WHEN c.account_id IS NULL THEN 'no_account'
+  WHEN NOT EXISTS (SELECT 1 FROM {a} AS a WHERE a.user_id = c.user_id AND a.account_id = c.account_id) THEN 'missing_account'
+END AS cause
+FROM {c} AS c"""
+        return self._check(
+            "orphan_contacts",
+            "contacts",
+            "SELECT COUNT(*) AS total, COUNT(CASE WHEN cause = 'no_account' THEN 1 END) AS no_account, "
+            "COUNT(CASE WHEN cause = 'missing_account' THEN 1 END) AS missing_account FROM orphans",
+            ("total", "no_account", "missing_account"),
+            [self._sample("cause", "user_id", "orphans", "cause IS NOT NULL")],
+        )
+
+    def skew(self) -> CheckSQL:
+        c = self.view_cte("contacts")
+        limit = int(self.config.checks.max_contacts_per_account)
+        self.ctes["per_account"] = (
+            f"SELECT account_id, COUNT(*) AS n FROM {c} WHERE account_id IS NOT NULL GROUP BY account_id"
+        )
+        return self._check(
+            "account_skew",
+            "accounts",
+            f"SELECT COUNT(*) AS total, COUNT(CASE WHEN n > {limit} THEN 1 END) AS failing FROM per_account",
+            ("total", "failing"),
+            [
+                self._sample(
+                    "CAST(n AS TEXT)", "account_id", "per_account", f"n > {limit}", "n DESC, account_id"
+                )
+            ],
+        )
+
+    def integrity(self, entity: str) -> CheckSQL:
+        v, live = self.view_cte(entity), self.live_accounts_cte()
+        col = "parent_account_id" if entity == "accounts" else "account_id"
+        name = f"integrity_{entity}"
+        self.ctes[name] = (
+            f"SELECT {q('user_id')}, {q(col)} AS ref, CASE WHEN {q(col)} IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM {live} AS la WHERE la.account_id = {v}.{q(col)}) THEN 1 ELSE 0 END AS broken FROM {v}"
+        )
+        return self._check(
+            "relationship_integrity",
+            entity,
+            f"SELECT COUNT(*) AS total, COALESCE(SUM(broken), 0) AS {q('missing_' + col)} FROM {name}",
+            ("total", f"missing_{col}"),
+            [self._sample(lit(f"missing_{col}"), "user_id || ' -> ' || ref", name, "broken = 1")],
+        )
+
+
+def _refers(sql: str, name: str) -> bool:
+    import re
+
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", sql) is not None
+
+
+def check_names() -> tuple[str, ...]:
+    return tuple(DEFAULT_SEVERITY)
+
+
+def severities(config: ProjectConfig) -> dict[str, str]:
+    out = dict(DEFAULT_SEVERITY)
+    if config.identity.strategy == "email":
+        out["user_id_format"] = "warn"  # the user chose email as the key: say so, do not fail
+    for name, level in config.checks.severity.items():
+        if name not in out:
+            guess = difflib.get_close_matches(name, list(out), n=1)
+            raise ConfigError(
+                f"b2b_project.yml: checks.severity.{name}: unknown check",
+                hint=f"did you mean {guess[0]!r}?" if guess else f"checks: {', '.join(out)}",
+            )
+        out[name] = level
+    return out
+
+
+def build_plan(
+    config: ProjectConfig, renderer: ViewRenderer, salesforce_ids: bool, user_dialect: str
+) -> Plan:
+    levels = severities(config)
+    b = CheckBuilder(config, renderer, salesforce_ids)
+    b.dialect_for_user_sql = user_dialect
+    on = lambda name: levels[name] != "off"  # noqa: E731
+    checks: list[CheckSQL] = []
+    entities = ("contacts", "leads", "accounts", "opportunities", "users")
+    for e in entities:
+        if on("user_id_not_null"):
+            checks.append(b.not_null(e))
+        if on("grain_unique"):
+            checks.append(b.grain(e))
+    for e in PEOPLE:
+        if on("user_id_format"):
+            checks.append(b.user_id_format(e))
+        if on("user_id_in_platform"):
+            checks.append(b.in_platform(e))
+    if on("platform_coverage"):
+        checks.append(b.coverage())
+    if on("converted_lead_duplicates"):
+        checks.append(b.converted_duplicates())
+    if on("orphan_contacts"):
+        checks.append(b.orphans())
+    if on("account_skew"):
+        checks.append(b.skew())
+    if on("relationship_integrity"):
+        checks += [b.integrity("accounts"), b.integrity("opportunities")]
+    if on("salesforce_id_checksum") and salesforce_ids:
+        checks += [b.checksum(e) for e in entities if ID_COLUMNS[e]]
+    for c in checks:
+        c.severity = levels[c.name]
+    plan = Plan(checks, dict(b.ctes))
+    plan.statement = combined_statement(plan)
+    return plan
+
+
+def combined_statement(plan: Plan) -> str:
+    """One statement: every check's metrics unpivoted to (kind, check, entity, label, n, value)
+    rows, plus the bounded samples. Rows returned: a few per check, whatever the data size."""
+    branches: list[str] = []
+    for c in plan.checks:
+        for label in c.labels:
+            branches.append(
+                f"SELECT 'count' AS kind, {lit(c.name)} AS check_name, {lit(c.entity)} AS entity, {lit(label)} AS label, "
+                f"CAST({q(label)} AS BIGINT) AS n, CAST(NULL AS TEXT) AS value FROM {c.metrics_cte}"
+            )
+        for s in c.samples:
+            branches.append(
+                f"SELECT 'sample', {lit(c.name)}, {lit(c.entity)}, s.label, CAST(NULL AS BIGINT), s.value FROM ({s}) AS s"
+            )
+    return _with(plan.ctes, "\nUNION ALL\n".join(branches))

@@ -1,0 +1,241 @@
+"""Run the checks in the warehouse: one read-only statement for all of them, exact counts,
+bounded samples. Only a few rows per check ever leave the warehouse (`rows_fetched`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlglot
+
+from toolkit.context import ProjectContext
+from toolkit.dialects import PROFILE_DIALECT, TargetDialect, get_or_raise
+from toolkit.errors import B2BError, ConfigError, WarehouseError
+from toolkit.validate.checks import CAUSES, CheckSQL, Plan, build_plan
+from toolkit.validate.guard import ensure_read_only
+from toolkit.warehouse.base import Adapter
+
+
+@dataclass
+class CheckResult:
+    name: str
+    view: str
+    status: str  # pass | warn | fail | error
+    severity: str  # error | warn | info
+    failing: int | None
+    total: int | None
+    rate: float | None = None
+    threshold: float | None = None
+    diagnosis: dict[str, int] | None = None
+    sample: list[str] = field(default_factory=list)
+    sql: str = ""
+    message: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "view": self.view,
+            "status": self.status,
+            "severity": self.severity,
+            "failing": self.failing,
+            "total": self.total,
+        }
+        if self.rate is not None:
+            out["rate"] = self.rate
+        if self.threshold is not None:
+            out["threshold"] = self.threshold
+        if self.diagnosis is not None:
+            out["diagnosis"] = self.diagnosis
+        out["sample"] = self.sample
+        if self.message:
+            out["message"] = self.message
+        out["sql"] = self.sql
+        return out
+
+
+@dataclass
+class ValidationReport:
+    target: str
+    results: list[CheckResult]
+    rows_fetched: int
+    elapsed_s: float
+    statements: int
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def status(self) -> str:
+        if self.count("error"):
+            return "error"
+        return "fail" if self.count("fail") else ("warn" if self.count("warn") else "pass")
+
+    @property
+    def exit_code(self) -> int:
+        if self.count("error"):
+            return 3
+        return 1 if self.count("fail") else 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "summary": {
+                "status": self.status,
+                "checks": len(self.results),
+                "passed": self.count("pass"),
+                "warned": self.count("warn"),
+                "failed": self.count("fail"),
+                "errored": self.count("error"),
+                "rows_fetched": self.rows_fetched,
+                "elapsed_s": round(self.elapsed_s, 3),
+                "target": self.target,
+            },
+            "checks": [r.as_dict() for r in self.results],
+        }
+
+
+def compile_sql(canonical: str, dialect: TargetDialect) -> str:
+    tree = sqlglot.parse_one(canonical)
+    return dialect.generate(dialect.expand(tree))
+
+
+def _status(check: CheckSQL, failing: int, total: int, threshold: float | None, rate: float | None) -> str:
+    if check.severity == "info":
+        return "pass"
+    bad = (
+        (rate is not None and threshold is not None and rate < threshold)
+        if check.name == "user_id_in_platform"
+        else failing > 0
+    )
+    if not bad:
+        return "pass"
+    return "fail" if check.severity == "error" else "warn"
+
+
+def _result(
+    ctx: ProjectContext, check: CheckSQL, metrics: dict[str, int], samples: list[tuple[str, str]], sql: str
+) -> CheckResult:
+    total = int(metrics.get("total") or 0)
+    labels = [label for label in check.labels if label != "total"]
+    diagnosis = None
+    rate = threshold = None
+    view = ctx.project.view_name(check.entity)
+    if labels == ["failing"]:
+        failing = int(metrics.get("failing") or 0)
+    else:
+        diagnosis = {label: int(metrics.get(label) or 0) for label in labels}
+        failing = sum(diagnosis.values())
+    message = None
+    if check.name == "user_id_in_platform":
+        threshold = ctx.config.checks.min_match_rate
+        rate = round((total - failing) / total, 6) if total else None
+        diagnosis = {c: diagnosis[c] for c in CAUSES if diagnosis and diagnosis.get(c)}  # type: ignore[index]
+        if total == 0:
+            message = f"{view} has no rows"
+    if check.name == "user_id_format" and ctx.config.identity.strategy == "email" and diagnosis:
+        message = "user_id is an email (identity.strategy: email): a poor key, it changes when people do"
+    sample = [value for _label, value in samples]
+    status = _status(check, failing, total, threshold, rate)
+    if check.name == "user_id_in_platform" and total == 0 and check.severity != "info":
+        status = "warn"
+    return CheckResult(
+        check.name,
+        view,
+        status,
+        check.severity,
+        failing,
+        total,
+        rate,
+        threshold,
+        diagnosis,
+        sample,
+        sql,
+        message,
+    )
+
+
+def _parse_rows(
+    rows: list[tuple[Any, ...]],
+) -> tuple[dict[tuple[str, str], dict[str, int]], dict[tuple[str, str], list[tuple[str, str]]]]:
+    metrics: dict[tuple[str, str], dict[str, int]] = {}
+    samples: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for kind, name, entity, label, n, value in rows:
+        key = (str(name), str(entity))
+        if kind == "count":
+            metrics.setdefault(key, {})[str(label)] = int(n) if n is not None else 0
+        else:
+            samples.setdefault(key, []).append((str(label), str(value)))
+    for values in samples.values():
+        values.sort(key=lambda lv: lv[1])
+    return metrics, samples
+
+
+def _ensure_views(ctx: ProjectContext, adapter: Adapter) -> None:
+    present = adapter.view_fingerprints(ctx.config.output.schema_)
+    missing = [
+        ctx.project.view_name(e)
+        for e in ("contacts", "leads", "accounts", "opportunities", "users")
+        if ctx.project.view_name(e) not in present
+    ]
+    if missing:
+        raise ConfigError(
+            f"target {ctx.target.name!r}: view(s) {', '.join(missing)} not found in schema {ctx.config.output.schema_!r}",
+            hint="run `b2b apply` first",
+        )
+
+
+def plan_for(ctx: ProjectContext, dialect: TargetDialect) -> Plan:
+    return build_plan(ctx.config, ctx.renderer(), ctx.crm.id_style == "salesforce", dialect.sqlglot_name)
+
+
+def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda _: None) -> ValidationReport:
+    started = time.perf_counter()
+    dialect = get_or_raise(PROFILE_DIALECT[ctx.target.type])
+    plan = plan_for(ctx, dialect)
+    combined = ensure_read_only(compile_sql(plan.statement, dialect), dialect.sqlglot_name)
+    standalone = {id(c): compile_sql(plan.standalone(c), dialect) for c in plan.checks}
+    statements = 0
+    with ctx.adapter() as adapter:
+        _ensure_views(ctx, adapter)
+        progress(f"running {len(plan.checks)} checks in one statement")
+        rows: list[tuple[Any, ...]] | None
+        try:
+            with adapter.transaction(read_only=True):
+                statements += 1
+                rows = adapter.fetchall(combined)
+        except WarehouseError:
+            rows = None
+        if rows is not None:
+            metrics, samples = _parse_rows(rows)
+            results = [
+                _result(
+                    ctx,
+                    c,
+                    metrics.get((c.name, c.entity), {}),
+                    samples.get((c.name, c.entity), []),
+                    standalone[id(c)],
+                )
+                for c in plan.checks
+            ]
+        else:
+            # the combined statement failed: run each check alone, so only the broken ones error
+            results = []
+            for c in plan.checks:
+                progress(f"{c.name} on {ctx.project.view_name(c.entity)}")
+                sql = standalone[id(c)]
+                try:
+                    with adapter.transaction(read_only=True):
+                        statements += 1
+                        row = adapter.fetchall(ensure_read_only(sql, dialect.sqlglot_name))[0]
+                    metrics = {label: int(v or 0) for label, v in zip(c.labels, row, strict=True)}
+                    results.append(_result(ctx, c, metrics, [], sql))
+                except B2BError as exc:
+                    view = ctx.project.view_name(c.entity)
+                    results.append(
+                        CheckResult(
+                            c.name, view, "error", c.severity, None, None, sql=sql, message=exc.message
+                        )
+                    )
+        fetched = adapter.rows_fetched
+    return ValidationReport(ctx.target.name, results, fetched, time.perf_counter() - started, statements)
