@@ -130,7 +130,7 @@ def _result(
     if check.name == "user_id_in_platform":
         threshold = ctx.config.checks.min_match_rate
         rate = round((total - failing) / total, 6) if total else None
-        diagnosis = {c: diagnosis[c] for c in CAUSES if diagnosis and diagnosis.get(c)}  # type: ignore[index]
+        diagnosis = {c: n for c in CAUSES if (n := (diagnosis or {}).get(c, 0))}
         if total == 0:
             message = f"{view} has no rows"
     if check.name == "user_id_format" and ctx.config.identity.strategy == "email" and diagnosis:
@@ -228,8 +228,8 @@ def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda
                     with adapter.transaction(read_only=True):
                         statements += 1
                         row = adapter.fetchall(ensure_read_only(sql, dialect.sqlglot_name))[0]
-                    metrics = {label: int(v or 0) for label, v in zip(c.labels, row, strict=True)}
-                    results.append(_result(ctx, c, metrics, [], sql))
+                    alone = {label: int(v or 0) for label, v in zip(c.labels, row, strict=True)}
+                    results.append(_result(ctx, c, alone, [], sql))
                 except B2BError as exc:
                     view = ctx.project.view_name(c.entity)
                     results.append(
