@@ -37,7 +37,7 @@ REFUSED = [
 @pytest.mark.parametrize("sql", REFUSED)
 @pytest.mark.parametrize("dialect", ["duckdb", "postgres", "snowflake"])
 def test_guard_refuses_writes(sql: str, dialect: str) -> None:
-    with pytest.raises(UnsafeSQLError, match="refused|does not parse|exactly one"):
+    with pytest.raises(UnsafeSQLError, match=r"refused|does not parse|exactly one"):
         parse_query(sql, dialect, "statement")
 
 

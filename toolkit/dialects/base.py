@@ -7,6 +7,7 @@ own fragment, parsed in this dialect. Everything else is sqlglot's transpiler.
 
 Placeholders:
   B2B_SF18(id)           the 18-char case-safe Salesforce id of a 15-char id (other lengths pass)
+  B2B_SF18_SUFFIX(id)    the 3-char checksum of the first 15 chars of id (for validating 18-char ids)
   B2B_ID_ARRAY(id)       aggregate: the sorted, non-null ids of the group
   B2B_EMPTY_ID_ARRAY()   the empty value of B2B_ID_ARRAY's type
 """
@@ -53,15 +54,27 @@ class TargetDialect:
         """The 18-char id of `id_expr` (built once per dialect, then copied with the argument in)."""
         return exp.replace_placeholders(self._sf18_template().copy(), x=id_expr)
 
+    def sf18_suffix(self, id_expr: exp.Expr) -> exp.Expr:
+        return exp.replace_placeholders(self._suffix_template().copy(), x=id_expr)
+
     @classmethod
     @cache
     def _sf18_template(cls) -> exp.Expr:
-        return cls._build_sf18(exp.Placeholder(this="x"))
+        x = exp.Placeholder(this="x")
+        is_15 = exp.EQ(this=exp.Length(this=x.copy()), expression=exp.Literal.number(15))
+        full = exp.DPipe(this=x.copy(), expression=cls._build_suffix(x), safe=True)
+        return exp.Case(ifs=[exp.If(this=is_15, true=full)], default=x.copy())
+
+    @classmethod
+    @cache
+    def _suffix_template(cls) -> exp.Expr:
+        return cls._build_suffix(exp.Placeholder(this="x"))
 
     @staticmethod
-    def _build_sf18(id_expr: exp.Expr) -> exp.Expr:
-        """15 -> 18 chars. Uppercase is tested by character code, never by a collation-dependent
-        comparison (`c BETWEEN 'A' AND 'Z'` is wrong under a case-insensitive collation)."""
+    def _build_suffix(id_expr: exp.Expr) -> exp.Expr:
+        """The checksum of the first 15 chars. Uppercase is tested by character code, never by a
+        collation-dependent comparison (`c BETWEEN 'A' AND 'Z'` is wrong under a
+        case-insensitive collation)."""
         suffix: list[exp.Expr] = []
         for group in range(3):
             bits: exp.Expr = exp.Literal.number(0)
@@ -87,11 +100,10 @@ class TargetDialect:
                     length=exp.Literal.number(1),
                 )
             )
-        full: exp.Expr = id_expr.copy()
-        for part in suffix:
-            full = exp.DPipe(this=full, expression=part, safe=True)
-        is_15 = exp.EQ(this=exp.Length(this=id_expr.copy()), expression=exp.Literal.number(15))
-        return exp.Case(ifs=[exp.If(this=is_15, true=full)], default=id_expr.copy())
+        out: exp.Expr = suffix[0]
+        for part in suffix[1:]:
+            out = exp.DPipe(this=out, expression=part, safe=True)
+        return out
 
     def id_array_agg(self, id_expr: exp.Expr) -> exp.Expr:
         return self.fragment(self.ID_ARRAY_AGG, x=id_expr)
@@ -109,6 +121,8 @@ class TargetDialect:
                 args = node.expressions
                 if fname == "B2B_SF18":
                     return self.sf18(args[0])
+                if fname == "B2B_SF18_SUFFIX":
+                    return self.sf18_suffix(args[0])
                 if fname == "B2B_ID_ARRAY":
                     return self.id_array_agg(args[0])
                 if fname == "B2B_EMPTY_ID_ARRAY":

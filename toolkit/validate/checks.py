@@ -121,7 +121,7 @@ class CheckBuilder:
 
     def _bad_id(self, col: str) -> str:
         c = q(col)
-        return f"(LENGTH({c}) = 15 OR (LENGTH({c}) = 18 AND {c} <> B2B_SF18(SUBSTRING({c}, 1, 15))))"
+        return f"(LENGTH({c}) = 15 OR (LENGTH({c}) = 18 AND SUBSTRING({c}, 16, 3) <> B2B_SF18_SUFFIX({c})))"
 
     def agg_cte(self, entity: str) -> str:
         name = f"agg_{entity}"
