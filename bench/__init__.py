@@ -1,0 +1,1 @@
+"""The project's benchmark harness: `python -m bench` (or `make bench`)."""

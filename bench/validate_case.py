@@ -1,0 +1,85 @@
+"""Case 2: `b2b validate` against (a) a hand-written minimal query computing the same numbers and
+(b) the same checks run one query per check (the dbt-test pattern)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlglot import exp
+
+from toolkit.context import ProjectContext
+from toolkit.dialects import get_or_raise
+from toolkit.validate.runner import ValidationReport, compile_sql, plan_for, run_validation
+
+HANDWRITTEN = Path(__file__).parent / "sql" / "validate_handwritten.duckdb.sql"
+
+
+def _suffix_macro() -> str:
+    body = get_or_raise("duckdb").sf18_suffix(exp.column("x")).sql("duckdb")
+    return f"CREATE OR REPLACE TEMP MACRO sf18_suffix(x) AS {body}"
+
+
+def handwritten_sql(ctx: ProjectContext) -> str:
+    return HANDWRITTEN.read_text().replace("$max_contacts", str(int(ctx.config.checks.max_contacts_per_account)))
+
+
+def run_handwritten(ctx: ProjectContext) -> dict[str, tuple[Any, ...]]:
+    with ctx.adapter() as adapter:
+        adapter.execute(_suffix_macro())
+        rows = adapter.fetchall(handwritten_sql(ctx))
+    return {r[0]: r[1:] for r in rows}
+
+
+def run_per_check(ctx: ProjectContext) -> int:
+    dialect = get_or_raise("duckdb")
+    plan = plan_for(ctx, dialect)
+    statements = [compile_sql(plan.standalone(c), dialect) for c in plan.checks]
+    with ctx.adapter() as adapter:
+        for sql in statements:
+            adapter.fetchall(sql)
+    return len(statements)
+
+
+def run_validate(ctx: ProjectContext) -> ValidationReport:
+    return run_validation(ProjectContext(ctx.project_dir))
+
+
+def same_numbers(report: ValidationReport, hand: dict[str, tuple[Any, ...]]) -> list[str]:
+    """Every number validate reports, compared with the hand-written query's. Returns mismatches."""
+    got: dict[tuple[str, str], dict[str, Any]] = {(r.name, r.view.removeprefix("b2b_")): r.as_dict() for r in report.results}
+    want: list[tuple[tuple[str, str], str, Any]] = []
+    for v in ("contacts", "leads", "accounts", "opportunities", "users"):
+        total, nulls, dup, fmt, email = hand[v]
+        want += [((("user_id_not_null", v)), "failing", nulls), (("grain_unique", v), "failing", dup), (("grain_unique", v), "total", total)]
+        if v in ("contacts", "leads"):
+            want.append((("user_id_format", v), "failing", fmt + email))
+    for key, row in hand.items():
+        if key.startswith("diag:"):
+            _, v, cause = key.split(":")
+            want.append((("user_id_in_platform", v), f"diagnosis.{cause}", row[0]))
+        if key.startswith("checksum:"):
+            v, col = key.split(":")[1].split(".")
+            want.append((("salesforce_id_checksum", v), f"diagnosis.{col}", row[0]))
+        if key.startswith("integrity:"):
+            want.append((("relationship_integrity", key.split(":")[1]), "failing", row[1]))
+    want += [
+        (("platform_coverage", "users"), "failing", hand["coverage"][1]),
+        (("platform_coverage", "users"), "total", hand["coverage"][0]),
+        (("converted_lead_duplicates", "contacts"), "failing", hand["duplicates"][1] + hand["duplicates"][2]),
+        (("orphan_contacts", "contacts"), "failing", hand["orphans"][1] + hand["orphans"][2]),
+        (("account_skew", "accounts"), "failing", hand["skew"][1]),
+    ]
+    bad = []
+    for key, field, value in want:
+        result = got.get(key)
+        if result is None:
+            bad.append(f"{key}: missing in validate")
+            continue
+        if field.startswith("diagnosis."):
+            mine = (result.get("diagnosis") or {}).get(field.split(".", 1)[1], 0)
+        else:
+            mine = result[field]
+        if int(mine or 0) != int(value or 0):
+            bad.append(f"{key} {field}: validate {mine} vs hand-written {value}")
+    return bad
