@@ -1,20 +1,31 @@
 """`b2b apply`: compile the views for the target's dialect, compare fingerprints with what the
-warehouse holds, and replace them all in one atomic step (or do nothing when nothing changed)."""
+warehouse holds, and replace what changed, all or nothing:
+
+- engines with transactional DDL (DuckDB, PostgreSQL, Redshift, Fabric): one transaction;
+- the others (Snowflake, BigQuery, Databricks, Spark): every new definition is first created
+  under a staging name; only when all of them compile are the live views replaced (each
+  CREATE OR REPLACE is atomic), then the staging views are dropped. A failure while staging
+  leaves the live views untouched.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass, field
 
 from sqlglot import exp
 
+from toolkit.config.project import ProjectConfig
 from toolkit.context import ProjectContext
-from toolkit.dialects import PROFILE_DIALECT
+from toolkit.dialects import PROFILE_DIALECT, get_or_raise
+from toolkit.errors import WarehouseError
 from toolkit.render import qualified
 from toolkit.transpile import compile_views
 from toolkit.warehouse.base import Adapter, ViewDDL
 
 FINGERPRINT_PREFIX = "b2b-connected-source sha256:"
+STAGING_SUFFIX = "staging__"
 
 
 @dataclass
@@ -27,6 +38,7 @@ class ApplyPlan:
     depends_on: dict[str, set[str]] = field(default_factory=dict)  # view -> views it selects from
     # view -> create | replace | recreate (unchanged, but a view it depends on is dropped) | unchanged
     actions: dict[str, str] = field(default_factory=dict)
+    strategy: str = "transaction"  # transaction | staged
 
     @property
     def changed(self) -> bool:
@@ -44,38 +56,32 @@ def fingerprint(ddl: str, grants: list[str]) -> str:
     return FINGERPRINT_PREFIX + digest
 
 
-def plan_apply(ctx: ProjectContext) -> ApplyPlan:
+def plan_apply(ctx: ProjectContext, config: ProjectConfig | None = None) -> ApplyPlan:
     dialect_name = PROFILE_DIALECT[ctx.target.type]
-    compiled = compile_views(ctx, [dialect_name])
-    from toolkit.dialects import get_or_raise
-
+    config = config or ctx.config
+    compiled = compile_views(ctx, [dialect_name], config=config)
     dialect = get_or_raise(dialect_name)
-    out = ctx.config.output
+    out = config.output
     schema = qualified(out.database, out.schema_)
-    schema_table = exp.Table(this=schema.this, db=schema.args.get("db"))
-    grants = dialect.grants([v.name for v in compiled], schema_table, list(out.grant_select_to))
-    views = [
-        ViewDDL(v.name.sql(dialect=dialect.sqlglot_name), v.ddl, fingerprint(v.ddl, grants), v.name.name)
-        for v in compiled
-    ]
-    names = {v.name.name: v.name.sql(dialect=dialect.sqlglot_name) for v in compiled}
+    grants = dialect.grants([v.name for v in compiled], schema, list(out.grant_select_to))
+    name_of = {v.name.name: v.name.sql(dialect=dialect.sqlglot_name) for v in compiled}
+    views = [ViewDDL(name_of[v.name.name], v.ddl, fingerprint(v.ddl, grants), v.name.name) for v in compiled]
     depends_on = {
-        names[v.name.name]: {
-            names[t.name] for t in v.tree.find_all(exp.Table) if t.name in names and t.name != v.name.name
+        name_of[v.name.name]: {
+            name_of[t.name] for t in v.tree.find_all(exp.Table) if t.name in name_of and t.name != v.name.name
         }
         for v in compiled
     }
-    return ApplyPlan(
-        ctx.target.name, dialect_name, dialect.create_schema(schema_table), views, grants, depends_on
-    )
+    return ApplyPlan(ctx.target.name, dialect_name, dialect.create_schema(schema), views, grants, depends_on)
 
 
 def diff_plan(plan: ApplyPlan, adapter: Adapter, schema: str) -> None:
-    current = adapter.view_fingerprints(schema)
+    current = adapter.view_fingerprints(adapter.catalog_name(schema))
     for v in plan.views:
-        if v.short_name not in current:
+        stored = adapter.catalog_name(v.short_name)
+        if stored not in current:
             plan.actions[v.name] = "create"
-        elif current[v.short_name] == v.fingerprint:
+        elif current[stored] == v.fingerprint:
             plan.actions[v.name] = "unchanged"
         else:
             plan.actions[v.name] = "replace"
@@ -88,12 +94,50 @@ def diff_plan(plan: ApplyPlan, adapter: Adapter, schema: str) -> None:
                 plan.actions[v.name] = "recreate"
 
 
+def _staging_config(config: ProjectConfig) -> ProjectConfig:
+    output = config.output.model_copy(
+        update={"prefix": config.output.prefix + STAGING_SUFFIX, "grant_select_to": []}
+    )
+    return config.model_copy(update={"output": output})
+
+
+def staged_apply(ctx: ProjectContext, adapter: Adapter, plan: ApplyPlan) -> None:
+    """Create-new-then-swap for engines whose DDL cannot be rolled back."""
+    staging = plan_apply(ctx, _staging_config(ctx.config))
+    dialect = get_or_raise(plan.dialect)
+    adapter.execute(plan.schema_ddl)
+    created: list[ViewDDL] = []
+    try:
+        for v in staging.views:
+            adapter.execute(v.ddl)
+            created.append(v)
+    except WarehouseError:
+        _drop_quietly(adapter, dialect, created)
+        raise
+    for v in plan.to_apply():
+        adapter.execute(v.ddl)
+        adapter.set_fingerprint(v.name, v.fingerprint)
+    for grant in plan.grants:
+        adapter.execute(grant)
+    _drop_quietly(adapter, dialect, created)
+
+
+def _drop_quietly(adapter: Adapter, dialect: object, views: list[ViewDDL]) -> None:
+    for v in reversed(views):
+        with contextlib.suppress(WarehouseError):
+            adapter.execute(f"DROP VIEW IF EXISTS {v.name}")
+
+
 def apply(ctx: ProjectContext, dry_run: bool = False) -> ApplyPlan:
     plan = plan_apply(ctx)
     if dry_run:
         return plan
     with ctx.adapter() as adapter:
+        plan.strategy = "transaction" if adapter.SUPPORTS_TRANSACTIONAL_DDL else "staged"
         diff_plan(plan, adapter, ctx.config.output.schema_)
         if plan.changed:
-            adapter.apply_views(plan.to_apply(), plan.grants, plan.schema_ddl)
+            if adapter.SUPPORTS_TRANSACTIONAL_DDL:
+                adapter.apply_views(plan.to_apply(), plan.grants, plan.schema_ddl)
+            else:
+                staged_apply(ctx, adapter, plan)
     return plan

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.config.profiles import ResolvedTarget, load_target
-from toolkit.config.project import Project
+from toolkit.config.project import Project, ProjectConfig
 from toolkit.crm import Crm, resolve_crm
 from toolkit.render import ViewRenderer
 
@@ -36,8 +36,8 @@ class ProjectContext:
     def crm(self) -> Crm:
         return resolve_crm(self.project.config)
 
-    def renderer(self) -> ViewRenderer:
-        return ViewRenderer(self.project.config, self.crm, self.project_dir)
+    def renderer(self, config: ProjectConfig | None = None) -> ViewRenderer:
+        return ViewRenderer(config or self.project.config, self.crm, self.project_dir)
 
     @cached_property
     def target(self) -> ResolvedTarget:

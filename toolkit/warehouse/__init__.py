@@ -19,10 +19,25 @@ def adapter_for(target: ResolvedTarget, base_dir: Path | None = None) -> Adapter
         from toolkit.warehouse.postgres import PostgresAdapter
 
         return PostgresAdapter(target.conn, target.name)
-    raise ConfigError(
-        f"{target.path}: target {target.name!r} has type {kind!r}, which cannot be connected to yet",
-        hint="use `b2b generate --dialect ...` and run the files with your own tooling for now",
-    )
+    if kind == "snowflake":
+        from toolkit.warehouse.snowflake import SnowflakeAdapter
+
+        return SnowflakeAdapter(target.conn, target.name)
+    if kind == "spark":
+        from toolkit.warehouse.spark import SparkAdapter
+
+        return SparkAdapter(target.conn, target.name)
+    from toolkit.warehouse import others
+
+    adapters: dict[str, type[Adapter]] = {
+        "bigquery": others.BigQueryAdapter,
+        "redshift": others.RedshiftAdapter,
+        "databricks": others.DatabricksAdapter,
+        "fabric": others.FabricAdapter,
+    }
+    if kind not in adapters:
+        raise ConfigError(f"{target.path}: target {target.name!r} has unknown type {kind!r}")
+    return adapters[kind](target.conn, target.name)
 
 
 __all__ = ["Adapter", "adapter_for"]

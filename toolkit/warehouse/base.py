@@ -33,6 +33,7 @@ class Adapter(ABC):
     type: ClassVar[str] = ""
     #: pip extra that brings the driver
     extra: ClassVar[str] = ""
+    SUPPORTS_TRANSACTIONS: ClassVar[bool] = True
     SUPPORTS_TRANSACTIONAL_DDL: ClassVar[bool] = False
     SUPPORTS_READ_ONLY_TRANSACTION: ClassVar[bool] = False
     #: replacing a view means dropping it (and so its dependents) first
@@ -89,6 +90,10 @@ class Adapter(ABC):
         yield
 
     # ---- views ------------------------------------------------------------------------------
+    def catalog_name(self, name: str) -> str:
+        """How the engine's catalog spells an identifier written `name` (case folding)."""
+        return name
+
     @abstractmethod
     def view_fingerprints(self, schema: str) -> dict[str, str | None]:
         """view name (unqualified, as the engine stores it) -> the b2b fingerprint in its comment."""

@@ -12,6 +12,7 @@ class DuckDBAdapter(SQLAlchemyAdapter):
     type = "duckdb"
     extra = "duckdb"
     driver_module = "duckdb_engine"
+    error_module = "duckdb"
     SUPPORTS_TRANSACTIONAL_DDL = True
 
     def __init__(self, conn_config: Any, target_name: str, base_dir: Path | None = None) -> None:

@@ -41,6 +41,10 @@ class PostgresAdapter(SQLAlchemyAdapter):
     def engine_kwargs(self) -> dict[str, Any]:
         return {"connect_args": {"connect_timeout": self.config.connect_timeout_s, "application_name": "b2b"}}
 
+    def catalog_name(self, name: str) -> str:
+        # unquoted identifiers are folded to lower case
+        return name.lower() if exp.to_identifier(name).args.get("quoted") is not True else name
+
     def set_autocommit(self, driver_connection: Any) -> None:
         driver_connection.autocommit = True
 
