@@ -101,3 +101,54 @@ def engine_project(request: pytest.FixtureRequest, project: Path) -> Path:
         server = request.getfixturevalue("pg")
         pg_profiles(project, server, request.getfixturevalue("pg_db"))
     return project
+
+
+@pytest.fixture(scope="session")
+def spark_org(org_tables: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A local Spark session (the same one every adapter gets) with the small org loaded."""
+    pytest.importorskip("pyspark") if not os.environ.get("CI") else None
+    from pyspark.sql import SparkSession
+
+    warehouse = tmp_path_factory.mktemp("spark-warehouse")
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("b2b-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.warehouse.dir", str(warehouse))
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    loaders.load_spark(spark, org_tables)
+    yield warehouse
+    spark.stop()
+
+
+@pytest.fixture(scope="session")
+def snowflake_org(org_tables: dict) -> Iterator[None]:
+    """fakesnow patches snowflake.connector.connect for the session; the org is loaded through it."""
+    fakesnow = pytest.importorskip("fakesnow") if not os.environ.get("CI") else __import__("fakesnow")
+    import snowflake.connector
+
+    with fakesnow.patch():
+        conn = snowflake.connector.connect(
+            account="fake", user="fake", password="fake", database="ANALYTICS", schema="PUBLIC"
+        )
+        loaders.load_snowflake(conn, org_tables)
+        conn.close()
+        yield
+
+
+def spark_profiles(directory: Path, warehouse: Path) -> None:
+    (directory / "profiles.yml").write_text(
+        f"b2b:\n  target: spark\n  outputs:\n    spark: {{type: spark, master: 'local[2]', warehouse_dir: '{warehouse}'}}\n",
+        encoding="utf-8",
+    )
+
+
+def snowflake_profiles(directory: Path) -> None:
+    (directory / "profiles.yml").write_text(
+        "b2b:\n  target: sf\n  outputs:\n"
+        "    sf: {type: snowflake, account: fake, user: fake, password: fake, database: ANALYTICS, schema: PUBLIC}\n",
+        encoding="utf-8",
+    )

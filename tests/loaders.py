@@ -63,3 +63,74 @@ def load_postgres(
             with conn.cursor() as cur, cur.copy(f'COPY "{schema}"."{table}" FROM STDIN') as copy:
                 for row in rows:
                     copy.write_row(row)
+
+
+SF_TYPES = {
+    "VARCHAR": "VARCHAR",
+    "BOOLEAN": "BOOLEAN",
+    "TIMESTAMP": "TIMESTAMP_NTZ",
+    "DATE": "DATE",
+    "INTEGER": "INTEGER",
+    "BIGINT": "BIGINT",
+}
+
+
+def _sf_type(duck_type: str) -> str:
+    return duck_type.replace("DECIMAL", "NUMBER") if duck_type.startswith("DECIMAL") else SF_TYPES[duck_type]
+
+
+def _literal(value: Any) -> str:
+    import datetime
+    import decimal
+
+    from sqlglot import exp
+
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float | decimal.Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return f"'{value.isoformat(sep=' ')}'::TIMESTAMP_NTZ"
+    if isinstance(value, datetime.date):
+        return f"'{value.isoformat()}'::DATE"
+    return exp.Literal.string(str(value)).sql("snowflake")
+
+
+def load_snowflake(
+    conn: Any,
+    tables: dict[tuple[str, str], tuple[list[tuple[str, str]], list[tuple[Any, ...]]]],
+    batch: int = 2000,
+) -> None:
+    """Through snowflake-connector-python (over fakesnow in the tests): multi-row INSERTs."""
+    cur = conn.cursor()
+    for (schema, table), (cols, rows) in tables.items():
+        cur.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        coldefs = ", ".join(f"{c} {_sf_type(t)}" for c, t in cols)
+        cur.execute(f"CREATE OR REPLACE TABLE {schema}.{table} ({coldefs})")
+        for i in range(0, len(rows), batch):
+            values = ",\n".join(
+                "(" + ", ".join(_literal(v) for v in row) + ")" for row in rows[i : i + batch]
+            )
+            cur.execute(f"INSERT INTO {schema}.{table} VALUES {values}")
+
+
+SPARK_TYPES = {
+    "VARCHAR": "STRING",
+    "BOOLEAN": "BOOLEAN",
+    "TIMESTAMP": "TIMESTAMP",
+    "DATE": "DATE",
+    "INTEGER": "INT",
+    "BIGINT": "BIGINT",
+}
+
+
+def load_spark(
+    spark: Any, tables: dict[tuple[str, str], tuple[list[tuple[str, str]], list[tuple[Any, ...]]]]
+) -> None:
+    for (schema, table), (cols, rows) in tables.items():
+        spark.sql(f"CREATE DATABASE IF NOT EXISTS {schema}")
+        ddl = ", ".join(f"`{c}` {t if t.startswith('DECIMAL') else SPARK_TYPES[t]}" for c, t in cols)
+        df = spark.createDataFrame(rows, schema=ddl)
+        df.write.mode("overwrite").saveAsTable(f"{schema}.{table}")

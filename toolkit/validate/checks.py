@@ -187,6 +187,43 @@ class CheckBuilder:
         self.ctes["unmatched"] = (
             f"SELECT pe.* FROM {pe} AS pe WHERE NOT EXISTS (SELECT 1 FROM {p} AS p WHERE p.external_id = pe.user_id)"
         )
+        # One small candidate set per cause: the platform keys that equal some unmatched id's key.
+        # Each is a semi-join (IN) probing the platform ids with the few unmatched ones, then a
+        # LEFT JOIN per cause. No correlated subquery inside CASE: Spark and Redshift reject or
+        # mis-plan those.
+        causes = [
+            ("case_mismatch", "LOWER(p.external_id)", "LOWER(u.user_id)", "1 = 1"),
+            ("whitespace", "TRIM(p.external_id)", "TRIM(u.user_id)", "1 = 1"),
+            ("sf15", "p.external_id", "SUBSTRING(u.user_id, 1, 15)", "LENGTH(u.user_id) = 18"),
+            ("sf18", "SUBSTRING(p.external_id, 1, 15)", "u.user_id", "LENGTH(u.user_id) = 15"),
+            ("converted_lead", "p.external_id", "u.lead_id", "u.lead_id IS NOT NULL"),
+            ("email_as_id", "LOWER(p.external_id)", "LOWER(TRIM(u.email))", "u.email IS NOT NULL"),
+        ]
+        for name, pkey, ukey, guard in causes:
+            extra = " AND LENGTH(p.external_id) = 18" if name == "sf18" else ""
+            self.ctes[f"cand_{name}"] = (
+                f"SELECT DISTINCT {pkey} AS k FROM {p} AS p WHERE {pkey} IN (SELECT {ukey} FROM unmatched AS u WHERE {guard}){extra}"
+            )
+        joins = "\n".join(
+            f"LEFT JOIN cand_{name} AS c_{name} ON {guard} AND c_{name}.k = {ukey}"
+            for name, _p, ukey, guard in causes
+        )
+        # the first cause that fits, in the documented order
+        self.ctes["diagnosed"] = f"""SELECT u.entity, u.user_id, CASE
+  WHEN c_case_mismatch.k IS NOT NULL THEN 'case_mismatch'
+  WHEN c_whitespace.k IS NOT NULL THEN 'whitespace'
+  WHEN c_sf15.k IS NOT NULL OR c_sf18.k IS NOT NULL THEN 'salesforce_15_vs_18'
+  WHEN c_converted_lead.k IS NOT NULL THEN 'converted_lead'
+  WHEN c_email_as_id.k IS NOT NULL THEN 'email_as_id'
+  ELSE 'unknown'
+END AS cause
+FROM unmatched AS u
+{joins}"""
+        return "diagnosed"
+        p, pe = self.platform_cte(), self.people_cte()
+        self.ctes["unmatched"] = (
+            f"SELECT pe.* FROM {pe} AS pe WHERE NOT EXISTS (SELECT 1 FROM {p} AS p WHERE p.external_id = pe.user_id)"
+        )
         # the first cause that fits, in the documented order
         self.ctes["diagnosed"] = f"""SELECT u.entity, u.user_id, CASE
   WHEN EXISTS (SELECT 1 FROM {p} AS p WHERE LOWER(p.external_id) = LOWER(u.user_id)) THEN 'case_mismatch'
@@ -305,50 +342,53 @@ FROM unmatched AS u"""
 
     def coverage(self) -> CheckSQL:
         p, pe = self.platform_cte(), self.people_cte()
-        self.ctes["coverage"] = (
-            f"SELECT p.external_id, CASE WHEN EXISTS (SELECT 1 FROM {pe} AS pe WHERE pe.user_id = p.external_id) "
-            f"THEN 1 ELSE 0 END AS matched FROM {p} AS p"
+        self.ctes["no_person"] = (
+            f"SELECT p.external_id FROM {p} AS p WHERE NOT EXISTS (SELECT 1 FROM {pe} AS pe WHERE pe.user_id = p.external_id)"
         )
         return self._check(
             "platform_coverage",
             "users",
-            "SELECT COUNT(DISTINCT external_id) AS total, COUNT(DISTINCT CASE WHEN matched = 0 THEN external_id END) AS failing FROM coverage",
+            f"SELECT (SELECT COUNT(DISTINCT external_id) FROM {p}) AS total, COUNT(DISTINCT external_id) AS failing FROM no_person",
             ("total", "failing"),
-            [self._sample("'no_person'", "external_id", "coverage", "matched = 0")],
+            [self._sample("'no_person'", "external_id", "no_person", "1 = 1")],
         )
 
     def converted_duplicates(self) -> CheckSQL:
         c, l_, p = self.view_cte("contacts"), self.view_cte("leads"), self.platform_cte()
-        self.ctes["dup"] = f"""SELECT c.user_id,
-  CASE WHEN EXISTS (SELECT 1 FROM {l_} AS l WHERE l.lead_id = c.converted_from_lead_id) THEN 'lead_in_views'
-       WHEN EXISTS (SELECT 1 FROM {p} AS p WHERE p.external_id = c.converted_from_lead_id)
-        AND EXISTS (SELECT 1 FROM {p} AS p WHERE p.external_id = c.user_id) THEN 'both_in_platform'
-  END AS cause
-FROM {c} AS c
-WHERE c.converted_from_lead_id IS NOT NULL"""
+        in_leads = f"EXISTS (SELECT 1 FROM {l_} AS l WHERE l.lead_id = c.converted_from_lead_id)"
+        self.ctes["dup"] = f"""SELECT c.user_id, 'lead_in_views' AS cause FROM {c} AS c
+WHERE c.converted_from_lead_id IS NOT NULL AND {in_leads}
+UNION ALL
+SELECT c.user_id, 'both_in_platform' AS cause FROM {c} AS c
+WHERE c.converted_from_lead_id IS NOT NULL AND NOT {in_leads}
+  AND EXISTS (SELECT 1 FROM {p} AS p WHERE p.external_id = c.converted_from_lead_id)
+  AND EXISTS (SELECT 1 FROM {p} AS p2 WHERE p2.external_id = c.user_id)"""
         return self._check(
             "converted_lead_duplicates",
             "contacts",
-            "SELECT COUNT(*) AS total, COUNT(CASE WHEN cause = 'lead_in_views' THEN 1 END) AS lead_in_views, "
+            f"SELECT (SELECT COUNT(*) FROM {c} WHERE converted_from_lead_id IS NOT NULL) AS total, "
+            "COUNT(CASE WHEN cause = 'lead_in_views' THEN 1 END) AS lead_in_views, "
             "COUNT(CASE WHEN cause = 'both_in_platform' THEN 1 END) AS both_in_platform FROM dup",
             ("total", "lead_in_views", "both_in_platform"),
-            [self._sample("cause", "user_id", "dup", "cause IS NOT NULL")],
+            [self._sample("cause", "user_id", "dup", "1 = 1")],
         )
 
     def orphans(self) -> CheckSQL:
-        c, a = self.view_cte("contacts"), self.view_cte("accounts")
-        self.ctes["orphans"] = f"""SELECT c.user_id, CASE
-  WHEN c.account_id IS NULL THEN 'no_account'
-  WHEN NOT EXISTS (SELECT 1 FROM {a} AS a WHERE a.user_id = c.user_id AND a.account_id = c.account_id) THEN 'missing_account'
-END AS cause
-FROM {c} AS c"""
+        c, a, agg = self.view_cte("contacts"), self.view_cte("accounts"), self.agg_cte("contacts")
+        self.ctes[
+            "orphans"
+        ] = f"""SELECT c.user_id, 'no_account' AS cause FROM {c} AS c WHERE c.account_id IS NULL
+UNION ALL
+SELECT c.user_id, 'missing_account' AS cause FROM {c} AS c
+WHERE c.account_id IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM {a} AS a WHERE a.user_id = c.user_id AND a.account_id = c.account_id)"""
         return self._check(
             "orphan_contacts",
             "contacts",
-            "SELECT COUNT(*) AS total, COUNT(CASE WHEN cause = 'no_account' THEN 1 END) AS no_account, "
+            f"SELECT (SELECT total FROM {agg}) AS total, COUNT(CASE WHEN cause = 'no_account' THEN 1 END) AS no_account, "
             "COUNT(CASE WHEN cause = 'missing_account' THEN 1 END) AS missing_account FROM orphans",
             ("total", "no_account", "missing_account"),
-            [self._sample("cause", "user_id", "orphans", "cause IS NOT NULL")],
+            [self._sample("cause", "user_id", "orphans", "1 = 1")],
         )
 
     def skew(self) -> CheckSQL:
@@ -370,19 +410,19 @@ FROM {c} AS c"""
         )
 
     def integrity(self, entity: str) -> CheckSQL:
-        v, live = self.view_cte(entity), self.live_accounts_cte()
+        v, live, agg = self.view_cte(entity), self.live_accounts_cte(), self.agg_cte(entity)
         col = "parent_account_id" if entity == "accounts" else "account_id"
         name = f"integrity_{entity}"
         self.ctes[name] = (
-            f"SELECT {q('user_id')}, {q(col)} AS ref, CASE WHEN {q(col)} IS NOT NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM {live} AS la WHERE la.account_id = {v}.{q(col)}) THEN 1 ELSE 0 END AS broken FROM {v}"
+            f"SELECT {q('user_id')}, {q(col)} AS ref FROM {v} WHERE {q(col)} IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {live} AS la WHERE la.account_id = {v}.{q(col)})"
         )
         return self._check(
             "relationship_integrity",
             entity,
-            f"SELECT COUNT(*) AS total, COALESCE(SUM(broken), 0) AS {q('missing_' + col)} FROM {name}",
+            f"SELECT (SELECT total FROM {agg}) AS total, COUNT(*) AS {q('missing_' + col)} FROM {name}",
             ("total", f"missing_{col}"),
-            [self._sample(lit(f"missing_{col}"), "user_id || ' -> ' || ref", name, "broken = 1")],
+            [self._sample(lit(f"missing_{col}"), "user_id || ' -> ' || ref", name, "1 = 1")],
         )
 
 

@@ -172,12 +172,9 @@ def _parse_rows(
 
 
 def _ensure_views(ctx: ProjectContext, adapter: Adapter) -> None:
-    present = adapter.view_fingerprints(ctx.config.output.schema_)
-    missing = [
-        ctx.project.view_name(e)
-        for e in ("contacts", "leads", "accounts", "opportunities", "users")
-        if ctx.project.view_name(e) not in present
-    ]
+    present = adapter.view_fingerprints(adapter.catalog_name(ctx.config.output.schema_))
+    names = [ctx.project.view_name(e) for e in ("contacts", "leads", "accounts", "opportunities", "users")]
+    missing = [n for n in names if adapter.catalog_name(n) not in present]
     if missing:
         raise ConfigError(
             f"target {ctx.target.name!r}: view(s) {', '.join(missing)} not found in schema {ctx.config.output.schema_!r}",

@@ -92,11 +92,20 @@ class SparkAdapter(SparkSqlMixin, Adapter):
                 f"target {self.target_name!r} (spark) refused a statement: {short_error(exc)}"
             ) from None
 
+    def _collect(self, sql: str) -> list[Any]:
+        df = self._sql(sql)
+        try:
+            return list(df.collect())
+        except Exception as exc:  # execution errors surface at collect time
+            raise WarehouseError(
+                f"target {self.target_name!r} (spark) failed running a statement: {short_error(exc)}"
+            ) from None
+
     def execute(self, sql: str) -> None:
-        self._sql(sql).collect()
+        self._collect(sql)
 
     def fetchall(self, sql: str) -> list[tuple[Any, ...]]:
-        rows = [tuple(r) for r in self._sql(sql).collect()]
+        rows = [tuple(r) for r in self._collect(sql)]
         self.rows_fetched += len(rows)
         return rows
 

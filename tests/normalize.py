@@ -1,0 +1,40 @@
+"""Compare a view across engines: rows normalised for type, then an order-independent checksum."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import hashlib
+import json
+from typing import Any
+
+ARRAY_COLUMNS = {"opportunity_ids"}
+
+
+def norm_value(column: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if column in ARRAY_COLUMNS:
+        if isinstance(value, str):  # Snowflake returns ARRAY as JSON text; Redshift/Fabric build JSON text
+            value = json.loads(value)
+        return tuple(str(v) for v in value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float | decimal.Decimal):
+        return format(decimal.Decimal(str(value)).quantize(decimal.Decimal("0.01")), "f")
+    if isinstance(value, datetime.datetime):
+        return value.replace(tzinfo=None).isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def checksum(columns: list[str], rows: list[tuple[Any, ...]]) -> tuple[int, str]:
+    cols = [c.lower() for c in columns]
+    digests = sorted(
+        hashlib.sha256(
+            repr(tuple(norm_value(c, v) for c, v in zip(cols, row, strict=True))).encode()
+        ).hexdigest()
+        for row in rows
+    )
+    return len(rows), hashlib.sha256("".join(digests).encode()).hexdigest()
