@@ -137,7 +137,11 @@ def apply(ctx: ProjectContext, dry_run: bool = False) -> ApplyPlan:
         diff_plan(plan, adapter, ctx.config.output.schema_)
         if plan.changed:
             if adapter.SUPPORTS_TRANSACTIONAL_DDL:
-                adapter.apply_views(plan.to_apply(), plan.grants, plan.schema_ddl)
+                try:
+                    adapter.apply_views(plan.to_apply(), plan.grants, plan.schema_ddl)
+                except WarehouseError as exc:
+                    hint = f"nothing was committed: the previous views are in place. {exc.hint or ''}".strip()
+                    raise WarehouseError(exc.message, hint=hint) from None
             else:
                 staged_apply(ctx, adapter, plan)
     return plan

@@ -84,7 +84,7 @@ class DBAPIAdapter(Adapter):
         return rows
 
     def fetch_batches(self, sql: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
-        cur = self._raw().cursor()
+        cur = self._cursor()
         try:
             cur.execute(sql)
             while True:
@@ -94,23 +94,48 @@ class DBAPIAdapter(Adapter):
                 self.rows_fetched += len(batch)
                 yield batch
         except self._errors as exc:
-            raise WarehouseError(f"target {self.target_name!r} ({self.type}): {short_error(exc)}") from None
+            raise self.error(exc) from None
         finally:
             with contextlib.suppress(Exception):
                 cur.close()
 
+    def _cursor(self) -> Any:
+        try:
+            return self._raw().cursor()
+        except self._errors as exc:  # a connection the server has closed fails here
+            raise self.error(exc) from None
+
     def _run(self, sql: str, fetch: bool) -> list[tuple[Any, ...]]:
-        cur = self._raw().cursor()
+        cur = self._cursor()
         try:
             cur.execute(sql)
             return [tuple(r) for r in cur.fetchall()] if fetch else []
         except self._errors as exc:
-            raise WarehouseError(
-                f"target {self.target_name!r} ({self.type}) refused a statement: {short_error(exc)}"
-            ) from None
+            raise self.error(exc) from None
         finally:
             with contextlib.suppress(Exception):
                 cur.close()
+
+    def error(self, exc: BaseException) -> WarehouseError:
+        if self.connection_lost(exc):
+            return WarehouseError(
+                f"lost the connection to target {self.target_name!r} ({self.type}): {short_error(exc)}",
+                hint="check the server and the network, then run the command again",
+            )
+        return WarehouseError(
+            f"target {self.target_name!r} ({self.type}) refused a statement: {short_error(exc)}"
+        )
+
+    def connection_lost(self, exc: BaseException) -> bool:
+        text = str(exc).lower()
+        signs = (
+            "terminating connection",
+            "connection is lost",
+            "server closed the connection",
+            "connection reset",
+            "broken pipe",
+        )
+        return any(s in text for s in signs)
 
     @contextmanager
     def transaction(self, read_only: bool = False) -> Iterator[None]:

@@ -29,8 +29,10 @@ class SQLAlchemyAdapter(DBAPIAdapter):
     def open_connection(self) -> Any:
         import sqlalchemy
 
+        # we own BEGIN/COMMIT: no pool-side rollback on close (it would log a traceback when
+        # the connection is already gone)
         self._engine = sqlalchemy.create_engine(
-            self.url(), poolclass=sqlalchemy.pool.NullPool, **self.engine_kwargs()
+            self.url(), poolclass=sqlalchemy.pool.NullPool, pool_reset_on_return=None, **self.engine_kwargs()
         )
         conn = self._engine.raw_connection()
         self.set_autocommit(conn.driver_connection)

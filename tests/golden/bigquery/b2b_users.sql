@@ -55,7 +55,7 @@ WITH people AS (
 ), pipeline AS (
   SELECT
     bo.user_id,
-    ARRAY_AGG(bo.opportunity_id ORDER BY bo.opportunity_id IGNORE NULLS) AS opportunity_ids,
+    ARRAY_AGG(bo.opportunity_id ORDER BY bo.opportunity_id) AS opportunity_ids,
     SUM(CASE WHEN bo.is_closed THEN 0 ELSE 1 END) AS open_opportunity_count,
     SUM(CASE WHEN bo.is_closed THEN 0 ELSE COALESCE(bo.amount, 0) END) AS open_pipeline_amount
   FROM b2b.b2b_opportunities AS bo
