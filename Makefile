@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: install demo test lint typecheck check bench clean golden
+.PHONY: install demo test lint typecheck check bench clean golden matrix
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -31,6 +31,9 @@ check: lint typecheck test
 
 golden: install
 	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_generate.py
+
+matrix: install
+	$(PY) scripts/matrix.py
 
 clean:
 	rm -rf $(VENV) target b2b_demo .pytest_cache .mypy_cache .ruff_cache

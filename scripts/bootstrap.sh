@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages the test suite needs and pip cannot bring: a PostgreSQL server (the tests start
-# a throwaway cluster). Installs only what is missing; needs root (or sudo) for apt-get.
+# a throwaway cluster) and a Java runtime for the local Spark session. Installs only what is
+# missing; needs root (or sudo) for apt-get.
 set -euo pipefail
 
 have_pg() {
@@ -8,10 +9,15 @@ have_pg() {
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
 }
 
+have_java() {
+  command -v java >/dev/null 2>&1 && java -version >/dev/null 2>&1
+}
+
+updated=0
 apt_install() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
+  if [ "$updated" -eq 0 ]; then $sudo apt-get update -qq; updated=1; fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
@@ -19,4 +25,8 @@ if ! have_pg; then
   echo "bootstrap: installing the PostgreSQL server (apt-get install postgresql)"
   apt_install postgresql
 fi
-echo "bootstrap: PostgreSQL server binaries present"
+if ! have_java; then
+  echo "bootstrap: installing a Java runtime for Spark (apt-get install default-jre-headless)"
+  apt_install default-jre-headless
+fi
+echo "bootstrap: PostgreSQL server and Java present"

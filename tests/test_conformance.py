@@ -84,6 +84,7 @@ def _record(engine: str, entity: str, status: str) -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     data.setdefault(engine, {})[entity] = status
+    data["_meta"] = {"date": __import__("datetime").date.today().isoformat()}
     RESULTS.write_text(json.dumps(data, indent=2, sort_keys=True))
 
 

@@ -34,6 +34,9 @@ class TargetDialect:
     SUPPORTS_GRANTS: ClassVar[bool] = True
     #: DDL can run inside a transaction that a failure rolls back
     SUPPORTS_TRANSACTIONAL_DDL: ClassVar[bool] = False
+    #: the validator sends all its checks as one statement (shared CTEs, each view read once);
+    #: False where the engine's planner cannot take it (Spark inlines every CTE)
+    CHECKS_IN_ONE_STATEMENT: ClassVar[bool] = True
     #: fragments in this dialect, with :x as the argument
     ID_ARRAY_AGG: ClassVar[str] = "ARRAY_AGG(:x ORDER BY :x)"
     EMPTY_ID_ARRAY: ClassVar[str] = "ARRAY[]"

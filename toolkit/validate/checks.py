@@ -75,6 +75,7 @@ class CheckSQL:
     metrics: dict[str, str]  # CTE name -> SQL, in dependency order, that this check needs
     labels: tuple[str, ...]  # metric columns: 'total', 'failing' or diagnosis labels
     samples: list[str] = field(default_factory=list)  # SELECTs returning (label, value), already bounded
+    needs: dict[str, str] = field(default_factory=dict)  # CTEs for the metrics and the samples
 
 
 @dataclass
@@ -84,7 +85,12 @@ class Plan:
     statement: str = ""  # canonical SQL of the combined statement
 
     def standalone(self, check: CheckSQL) -> str:
+        """The check's own numbers, as one statement a user can rerun."""
         return _with(check.metrics, f"SELECT * FROM {check.metrics_cte}")
+
+    def single(self, check: CheckSQL) -> str:
+        """The check's numbers and samples, alone (for engines that run checks one by one)."""
+        return combined_statement(Plan([check], check.needs))
 
 
 def _with(ctes: dict[str, str], body: str) -> str:
@@ -261,7 +267,17 @@ FROM unmatched AS u"""
     ) -> CheckSQL:
         cte = f"m_{name}_{entity}"
         self.ctes[cte] = metrics_sql
-        return CheckSQL(name, entity, DEFAULT_SEVERITY[name], cte, self._needs(cte), labels, samples)
+        sampled = [n for n in self.ctes if any(_refers(sample, n) for sample in samples)]
+        return CheckSQL(
+            name,
+            entity,
+            DEFAULT_SEVERITY[name],
+            cte,
+            self._needs(cte),
+            labels,
+            samples,
+            self._needs(cte, *sampled),
+        )
 
     def _sample(
         self, label_sql: str, value_sql: str, source: str, where: str, order: str | None = None

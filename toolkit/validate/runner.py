@@ -190,49 +190,52 @@ def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda
     started = time.perf_counter()
     dialect = get_or_raise(PROFILE_DIALECT[ctx.target.type])
     plan = plan_for(ctx, dialect)
-    combined = ensure_read_only(compile_sql(plan.statement, dialect), dialect.sqlglot_name)
     standalone = {id(c): compile_sql(plan.standalone(c), dialect) for c in plan.checks}
     statements = 0
+    results: list[CheckResult] = []
     with ctx.adapter() as adapter:
         _ensure_views(ctx, adapter)
-        progress(f"running {len(plan.checks)} checks in one statement")
-        rows: list[tuple[Any, ...]] | None
-        try:
+
+        def run(sql: str) -> list[tuple[Any, ...]]:
+            nonlocal statements
+            checked = ensure_read_only(sql, dialect.sqlglot_name)
             with adapter.transaction(read_only=True):
                 statements += 1
-                rows = adapter.fetchall(combined)
-        except WarehouseError:
-            rows = None
+                return adapter.fetchall(checked)
+
+        rows: list[tuple[Any, ...]] | None = None
+        if dialect.CHECKS_IN_ONE_STATEMENT:
+            progress(f"running {len(plan.checks)} checks in one statement")
+            try:
+                rows = run(compile_sql(plan.statement, dialect))
+            except WarehouseError:
+                rows = None  # run them one by one below, so that only the broken ones error
         if rows is not None:
             metrics, samples = _parse_rows(rows)
-            results = [
-                _result(
-                    ctx,
-                    c,
-                    metrics.get((c.name, c.entity), {}),
-                    samples.get((c.name, c.entity), []),
-                    standalone[id(c)],
-                )
-                for c in plan.checks
-            ]
+            for c in plan.checks:
+                key = (c.name, c.entity)
+                results.append(_result(ctx, c, metrics.get(key, {}), samples.get(key, []), standalone[id(c)]))
         else:
-            # the combined statement failed: run each check alone, so only the broken ones error
-            results = []
             for c in plan.checks:
                 progress(f"{c.name} on {ctx.project.view_name(c.entity)}")
-                sql = standalone[id(c)]
                 try:
-                    with adapter.transaction(read_only=True):
-                        statements += 1
-                        row = adapter.fetchall(ensure_read_only(sql, dialect.sqlglot_name))[0]
-                    alone = {label: int(v or 0) for label, v in zip(c.labels, row, strict=True)}
-                    results.append(_result(ctx, c, alone, [], sql))
+                    metrics, samples = _parse_rows(run(compile_sql(plan.single(c), dialect)))
                 except B2BError as exc:
                     view = ctx.project.view_name(c.entity)
                     results.append(
                         CheckResult(
-                            c.name, view, "error", c.severity, None, None, sql=sql, message=exc.message
+                            c.name,
+                            view,
+                            "error",
+                            c.severity,
+                            None,
+                            None,
+                            sql=standalone[id(c)],
+                            message=exc.message,
                         )
                     )
+                    continue
+                key = (c.name, c.entity)
+                results.append(_result(ctx, c, metrics.get(key, {}), samples.get(key, []), standalone[id(c)]))
         fetched = adapter.rows_fetched
     return ValidationReport(ctx.target.name, results, fetched, time.perf_counter() - started, statements)
