@@ -36,6 +36,7 @@ output:
   schema: b2b
   prefix: b2b_
   grant_select_to: []              # e.g. [braze_cdi_role]
+  catalogs: false                  # true: also catalog_accounts, catalog_opportunities (+ CDI sync shapes)
 
 platform:
   external_ids:                    # where the platform's external IDs are, inside the warehouse

@@ -10,7 +10,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import UnsupportedError
 
-from toolkit.config.project import ENTITIES, ProjectConfig
+from toolkit.config.project import ProjectConfig
 from toolkit.context import ProjectContext
 from toolkit.dialects import TargetDialect, get_or_raise
 from toolkit.errors import TemplateError
@@ -43,10 +43,10 @@ def compile_view(view: RenderedView, dialect: TargetDialect) -> CompiledView:
 def compile_views(
     ctx: ProjectContext,
     dialects: list[str],
-    entities: tuple[str, ...] = ENTITIES,
+    entities: tuple[str, ...] | None = None,
     config: ProjectConfig | None = None,
 ) -> list[CompiledView]:
-    rendered = ctx.renderer(config).render_all(entities)
+    rendered = ctx.renderer(config).render_all(entities or ctx.project.entities(config))
     out: list[CompiledView] = []
     for name in dialects:
         dialect = get_or_raise(name)

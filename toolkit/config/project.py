@@ -12,6 +12,13 @@ from toolkit.errors import ConfigError
 
 PROJECT_FILE = "b2b_project.yml"
 ENTITIES = ("contacts", "leads", "accounts", "opportunities", "users")
+# catalog-shaped views for the copy-based alternative (output.catalogs: true)
+CATALOG_ENTITIES = (
+    "catalog_accounts",
+    "catalog_opportunities",
+    "cdi_catalog_accounts",
+    "cdi_catalog_opportunities",
+)
 
 
 class Strict(BaseModel):
@@ -55,6 +62,9 @@ class OutputConfig(Strict):
     schema_: str = Field("b2b", alias="schema")
     prefix: str = "b2b_"
     grant_select_to: list[str] = Field(default_factory=list)
+    # also build the catalog-shaped views (catalog_accounts, catalog_opportunities and their
+    # CDI sync-shaped variants) for the platform's copy-based alternative
+    catalogs: bool = False
 
 
 class PlatformIdsConfig(Strict):
@@ -125,6 +135,10 @@ class Project:
         if not isinstance(doc.data, dict):
             raise ConfigError(f"{path}: expected a mapping of keys at the top level")
         return cls(project_dir, path, validate_doc(doc, ProjectConfig))
+
+    def entities(self, config: ProjectConfig | None = None) -> tuple[str, ...]:
+        cfg = config or self.config
+        return ENTITIES + (CATALOG_ENTITIES if cfg.output.catalogs else ())
 
     def view_name(self, entity: str) -> str:
         return f"{self.config.output.prefix}{entity}"

@@ -10,6 +10,7 @@ Placeholders:
   B2B_SF18_SUFFIX(id)    the 3-char checksum of the first 15 chars of id (for validating 18-char ids)
   B2B_ID_ARRAY(id)       aggregate: the sorted, non-null ids of the group
   B2B_EMPTY_ID_ARRAY()   the empty value of B2B_ID_ARRAY's type
+  B2B_JSON_OBJECT(k, v, ...)  a JSON object, as a string
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ class TargetDialect:
     #: fragments in this dialect, with :x as the argument
     ID_ARRAY_AGG: ClassVar[str] = "ARRAY_AGG(:x ORDER BY :x)"
     EMPTY_ID_ARRAY: ClassVar[str] = "ARRAY[]"
+    #: JSON object builder (variadic key, value, ...) and how its result becomes a string
+    JSON_OBJECT_FN: ClassVar[str] = "JSON_OBJECT"
+    JSON_TO_TEXT: ClassVar[str] = "CAST(:x AS TEXT)"
     #: a grant statement, with {view} and {role} replaced by sqlglot-quoted identifiers
     GRANT_SELECT: ClassVar[str] = "GRANT SELECT ON {view} TO {role}"
     GRANT_USAGE: ClassVar[str | None] = "GRANT USAGE ON SCHEMA {schema} TO {role}"
@@ -108,6 +112,10 @@ class TargetDialect:
             out = exp.DPipe(this=out, expression=part, safe=True)
         return out
 
+    def json_object(self, args: list[exp.Expr]) -> exp.Expr:
+        built = exp.Anonymous(this=self.JSON_OBJECT_FN, expressions=[a.copy() for a in args])
+        return self.fragment(self.JSON_TO_TEXT, x=built)
+
     def id_array_agg(self, id_expr: exp.Expr) -> exp.Expr:
         return self.fragment(self.ID_ARRAY_AGG, x=id_expr)
 
@@ -130,6 +138,9 @@ class TargetDialect:
                     return self.id_array_agg(args[0])
                 if fname == "B2B_EMPTY_ID_ARRAY":
                     return self.empty_id_array()
+                if fname == "B2B_JSON_OBJECT":
+                    # its arguments may hold placeholders too; transform() does not revisit them
+                    return self.json_object([a.transform(_swap) for a in args])
             return node
 
         return self.fix(tree.transform(_swap))

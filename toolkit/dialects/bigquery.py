@@ -14,6 +14,7 @@ class BigQuery(TargetDialect):
     # never NULL, so it is not needed
     ID_ARRAY_AGG = "ARRAY_AGG(:x ORDER BY :x)"
     EMPTY_ID_ARRAY = "CAST([] AS ARRAY<STRING>)"
+    JSON_TO_TEXT = "TO_JSON_STRING(:x)"
     # https://cloud.google.com/bigquery/docs/reference/standard-sql/data-control-language
     GRANT_SELECT = "GRANT `roles/bigquery.dataViewer` ON VIEW {view} TO {role}"
     GRANT_USAGE = None

@@ -12,5 +12,7 @@ class Databricks(TargetDialect):
     CHECKS_IN_ONE_STATEMENT = False
     ID_ARRAY_AGG = "ARRAY_SORT(COLLECT_LIST(:x))"
     EMPTY_ID_ARRAY = "CAST(ARRAY() AS ARRAY<STRING>)"
+    JSON_OBJECT_FN = "NAMED_STRUCT"
+    JSON_TO_TEXT = "TO_JSON(:x)"
     GRANT_SELECT = "GRANT SELECT ON TABLE {view} TO {role}"
     GRANT_USAGE = "GRANT USAGE ON SCHEMA {schema} TO {role}"

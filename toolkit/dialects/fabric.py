@@ -21,6 +21,14 @@ class Fabric(TargetDialect):
     GRANT_SELECT = "GRANT SELECT ON {view} TO {role}"
     GRANT_USAGE = None
 
+    def json_object(self, args: list[exp.Expr]) -> exp.Expr:
+        # T-SQL (SQL Server 2022, Fabric): JSON_OBJECT('key': value, ...) returns the string itself
+        pairs = [
+            exp.JSONKeyValue(this=k.copy(), expression=v.copy())
+            for k, v in zip(args[::2], args[1::2], strict=True)
+        ]
+        return exp.JSONObject(expressions=pairs)
+
     def fix(self, tree: exp.Expr) -> exp.Expr:
         def _bit(node: exp.Expr) -> exp.Expr:
             # a predicate as a select item becomes CAST(CASE WHEN p THEN 1 ELSE 0 END AS BIT)

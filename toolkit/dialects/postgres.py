@@ -10,3 +10,4 @@ class Postgres(TargetDialect):
     SUPPORTS_TRANSACTIONAL_DDL = True
     ID_ARRAY_AGG = "ARRAY_AGG(:x ORDER BY :x)"
     EMPTY_ID_ARRAY = "CAST(ARRAY[] AS TEXT[])"
+    JSON_OBJECT_FN = "JSON_BUILD_OBJECT"

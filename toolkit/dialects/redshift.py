@@ -19,6 +19,9 @@ class Redshift(Postgres):
     # atomically with their grants in all cases; apply uses the same transaction as Postgres.
     ID_ARRAY_AGG = "'[' || LISTAGG('\"' || :x || '\"', ',') WITHIN GROUP (ORDER BY :x) || ']'"
     EMPTY_ID_ARRAY = "'[]'"
+    # https://docs.aws.amazon.com/redshift/latest/dg/r_object_function.html
+    JSON_OBJECT_FN = "OBJECT"
+    JSON_TO_TEXT = "JSON_SERIALIZE(:x)"
 
     def create_view(self, name: exp.Table, query: exp.Expr) -> str:
         return super().create_view(name, query) + "\nWITH NO SCHEMA BINDING"

@@ -9,5 +9,7 @@ class Snowflake(TargetDialect):
     sqlglot_name = "snowflake"
     ID_ARRAY_AGG = "ARRAY_AGG(:x) WITHIN GROUP (ORDER BY :x)"
     EMPTY_ID_ARRAY = "ARRAY_CONSTRUCT()"
+    JSON_OBJECT_FN = "OBJECT_CONSTRUCT_KEEP_NULL"
+    JSON_TO_TEXT = "TO_JSON(:x)"
     GRANT_SELECT = "GRANT SELECT ON VIEW {view} TO ROLE {role}"
     GRANT_USAGE = "GRANT USAGE ON SCHEMA {schema} TO ROLE {role}"

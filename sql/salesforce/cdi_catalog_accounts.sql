@@ -1,0 +1,19 @@
+{#- The shape a platform CDI catalog sync reads: UPDATED_AT, ID, PAYLOAD (a JSON object string
+    of the fields), DELETED. Deleted CRM rows are kept, with DELETED true, so the sync removes
+    them from the catalog. -#}
+{% set a = src.account %}
+SELECT
+  {{ a.col('a', 'last_modified_date') }} AS updated_at,
+  {{ sfid(a.col('a', 'id')) }} AS id,
+  B2B_JSON_OBJECT(
+    'account_name', {{ a.col('a', 'name') }},
+    'account_type', {{ a.col('a', 'type') }},
+    'industry', {{ a.col('a', 'industry') }},
+    'annual_revenue', {{ a.col('a', 'annual_revenue') }},
+    'number_of_employees', {{ a.col('a', 'number_of_employees') }},
+    'billing_country', {{ a.col('a', 'billing_country') }},
+    'website', {{ a.col('a', 'website') }}
+  ) AS payload,
+  CASE WHEN {{ a.live('a') }} THEN 0 ELSE 1 END = 1 AS deleted
+FROM {{ a.table }} AS a
+WHERE {{ a.col('a', 'id') }} IS NOT NULL
