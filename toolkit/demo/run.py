@@ -7,9 +7,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from toolkit.config.profiles import PROFILES_FILE
-from toolkit.config.project import ENTITIES, PROJECT_FILE
+from toolkit.config.project import PROJECT_FILE
 from toolkit.demo.synthetic import Manifest, build
 from toolkit.scaffold import profiles_yaml, project_yaml
 
@@ -24,18 +25,82 @@ class DemoResult:
     generated: list[Path] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    validation: dict[str, Any] = field(default_factory=dict)
+    report: Any = None
+    segment: Any = None
 
 
-def write_demo_project(directory: Path, max_contacts: int = 1000) -> None:
+DEMO_SEGMENTS = """
+segments:
+  software_open_pipeline:
+    description: Contacts at Software accounts with more than 1,000 employees and an open opportunity over 50k
+    where:
+      all:
+        - {field: person.person_type, eq: contact}
+        - {field: account.industry, eq: Software}
+        - {field: account.number_of_employees, gt: 1000}
+        - {field: opportunity.is_closed, eq: false}
+        - {field: opportunity.amount, gt: 50000}
+  emea_event_leads:
+    description: Open leads from events in EMEA
+    where:
+      all:
+        - {field: person.person_type, eq: lead}
+        - {field: lead.lead_source, eq: Event}
+        - {field: lead.country, in: [GB, DE, FR, NL, ES, IT]}
+  no_open_pipeline:
+    description: Contacts whose account has no open opportunity
+    where:
+      all:
+        - {field: person.person_type, eq: contact}
+        - {field: person.account_id, is_null: false}
+        - not:
+            all:
+              - {field: opportunity.link_type, eq: account}
+              - {field: opportunity.is_closed, eq: false}
+  vp_mid_market:
+    description: VPs at accounts with 1M-5M revenue and at most 4,000 employees
+    where:
+      all:
+        - {field: contact.title, contains: vp}
+        - {field: account.annual_revenue, between: [1000000, 5000000]}
+        - {field: account.number_of_employees, lte: 4000}
+  nurture_or_japan:
+    description: Nurturing leads outside retail and media, or contacts in Japan not at partners
+    where:
+      any:
+        - all:
+            - {field: lead.status, eq: Nurturing}
+            - {field: lead.industry, not_in: [Retail, Media]}
+        - all:
+            - {field: contact.country, eq: JP}
+            - {field: account.account_type, ne: Partner}
+  closing_in_q2:
+    description: People with an opportunity closing in Q2 2025 (and a hostile literal that stays a literal)
+    where:
+      all:
+        - {field: opportunity.close_date, gte: 2025-04-01}
+        - {field: opportunity.close_date, lt: 2025-07-01}
+        - {field: opportunity.stage_name, ne: "x' OR '1'='1"}
+        - {field: person.email, is_null: false}
+  target_accounts:
+    kind: accounts
+    description: Software and financial-services companies with open pipeline, for a LinkedIn company list
+    where:
+      all:
+        - {field: account.industry, in: [Software, Financial Services]}
+        - {field: opportunity.is_closed, eq: false}
+"""
+
+
+def write_demo_project(directory: Path, max_contacts: int = 1000, catalogs: bool = True) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / PROJECT_FILE).write_text(
-        project_yaml(
-            name="demo",
-            extra_fields="  account: {territory: territory__c}\n",
-            max_contacts=max_contacts,
-        ),
-        encoding="utf-8",
+    text = project_yaml(
+        name="demo", extra_fields="  account: {territory: territory__c}\n", max_contacts=max_contacts
     )
+    if catalogs:
+        text = text.replace("  catalogs: false", "  catalogs: true")
+    (directory / PROJECT_FILE).write_text(text + DEMO_SEGMENTS, encoding="utf-8")
     (directory / PROFILES_FILE).write_text(profiles_yaml(DEMO_DB), encoding="utf-8")
 
 
@@ -82,10 +147,32 @@ def run_demo(directory: Path, contacts: int, step: Callable[[str], None] = lambd
     t = time.perf_counter()
     counts: dict[str, int] = {}
     with ctx.adapter() as adapter:
-        for entity in ENTITIES:
+        for entity in ctx.project.entities():
             name = ctx.renderer().view(entity).sql(dialect="duckdb")
             counts[ctx.project.view_name(entity)] = int(
                 adapter.fetchall(f"SELECT COUNT(*) FROM {name}")[0][0]
             )
     timings["count"] = time.perf_counter() - t
-    return DemoResult(directory, directory / DEMO_DB, manifest, generated, counts, timings)
+
+    from toolkit.segments.run import preview
+    from toolkit.validate.runner import run_validation
+
+    t = time.perf_counter()
+    step("validating the views against the platform's external IDs")
+    report = run_validation(ctx)
+    timings["validate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    step("previewing the segment software_open_pipeline")
+    seg = preview(ctx, "software_open_pipeline")
+    timings["segment"] = time.perf_counter() - t
+    return DemoResult(
+        directory,
+        directory / DEMO_DB,
+        manifest,
+        generated,
+        counts,
+        timings,
+        report.as_dict()["summary"],
+        report,
+        seg,
+    )

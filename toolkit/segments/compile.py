@@ -1,0 +1,230 @@
+"""Compile a segment into one SELECT in a target dialect, from sqlglot expressions only: names
+are checked against the views' columns and quoted by sqlglot, values become sqlglot literals.
+
+People segments select exactly one column, `external_user_id` (a string), from the users view:
+its grain is user_id, and every filter on a related entity is a semi-join (EXISTS), so the
+result is distinct without a DISTINCT over a join explosion. Account segments return the
+company-list columns of LinkedIn's template from the catalog accounts view.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlglot import exp
+
+from toolkit.context import ProjectContext
+from toolkit.dialects import get_or_raise
+from toolkit.errors import ConfigError
+from toolkit.render import ident
+from toolkit.segments.model import Group, Leaf, Node, Not, Segment, parse_segments
+
+COMPANY_LIST = (
+    ("companyname", "account_name"),
+    ("companywebsite", "website"),
+    ("companyemaildomain", "website_domain"),
+    ("industry", "industry"),
+    ("city", "billing_city"),
+    ("state", "billing_state"),
+    ("companycountry", "billing_country"),
+    ("zipcode", "billing_postal_code"),
+)
+
+# entity namespace -> (view entity, join column on the related view, join column on the subject)
+PEOPLE_SCOPE = {
+    "person": ("users", None, None),
+    "contact": ("contacts", "user_id", "user_id"),
+    "lead": ("leads", "user_id", "user_id"),
+    "account": ("accounts", "user_id", "user_id"),
+    "opportunity": ("opportunities", "user_id", "user_id"),
+}
+ACCOUNT_SCOPE = {
+    "account": ("catalog_accounts", None, None),
+    "opportunity": ("catalog_opportunities", "account_id", "id"),
+    "contact": ("contacts", "account_id", "id"),
+}
+
+
+@dataclass(frozen=True)
+class CompiledSegment:
+    segment: Segment
+    dialect: str
+    tree: exp.Query
+    sql: str
+    columns: tuple[str, ...]
+
+
+class SegmentCompiler:
+    def __init__(self, ctx: ProjectContext) -> None:
+        self.ctx = ctx
+        self.renderer = ctx.renderer()
+        self._columns: dict[str, list[str]] = {}
+        self._aliases = 0
+
+    def columns(self, entity: str) -> list[str]:
+        if entity not in self._columns:
+            self._columns[entity] = list(self.renderer.render(entity).query.named_selects)
+        return self._columns[entity]
+
+    def view(self, entity: str) -> exp.Table:
+        return self.renderer.view(entity)
+
+    # ---- conditions ---------------------------------------------------------------------
+    def _check_field(self, leaf: Leaf, scope: dict[str, tuple[str, str | None, str | None]]) -> str:
+        if leaf.entity not in scope:
+            raise ConfigError(
+                f"b2b_project.yml: {leaf.path}.field: unknown entity {leaf.entity!r} for this segment kind",
+                hint=f"use one of: {', '.join(scope)}",
+            )
+        view_entity = scope[leaf.entity][0]
+        cols = self.columns(view_entity)
+        if leaf.column not in cols:
+            guess = difflib.get_close_matches(leaf.column, cols, n=1)
+            hint = (
+                f"did you mean {leaf.entity}.{guess[0]}?"
+                if guess
+                else f"columns of {leaf.entity}: {', '.join(cols)}"
+            )
+            raise ConfigError(
+                f"b2b_project.yml: {leaf.path}.field: {leaf.entity}.{leaf.column} is not a column", hint=hint
+            )
+        return view_entity
+
+    def _predicate(self, leaf: Leaf, alias: str) -> exp.Expr:
+        col = exp.column(ident(leaf.column), table=ident(alias))
+        op, value = leaf.op, leaf.value
+        if op == "is_null":
+            return (
+                exp.Is(this=col, expression=exp.Null())
+                if value
+                else exp.Not(this=exp.Is(this=col, expression=exp.Null()))
+            )
+        if isinstance(value, bool) and op in ("eq", "ne"):
+            # booleans through CASE: NULL counts as false, and T-SQL (bit) gets a valid predicate
+            as_int = exp.Case(
+                ifs=[exp.If(this=col.copy(), true=exp.Literal.number(1))], default=exp.Literal.number(0)
+            )
+            target = exp.Literal.number(1 if value == (op == "eq") else 0)
+            return exp.EQ(this=as_int, expression=target)
+        if op == "eq":
+            return exp.EQ(this=col, expression=literal(value))
+        if op == "ne":
+            return exp.or_(
+                exp.NEQ(this=col, expression=literal(value)), exp.Is(this=col.copy(), expression=exp.Null())
+            )
+        if op == "in":
+            return exp.In(this=col, expressions=[literal(v) for v in value])
+        if op == "not_in":
+            not_in = exp.Not(this=exp.In(this=col, expressions=[literal(v) for v in value]))
+            return exp.or_(not_in, exp.Is(this=col.copy(), expression=exp.Null()))
+        if op == "between":
+            return exp.Between(this=col, low=literal(value[0]), high=literal(value[1]))
+        if op == "contains":
+            # case-insensitive substring; POSITION, not LIKE, so % and _ in the value stay literal
+            needle = exp.Lower(this=literal(str(value)))
+            return exp.GT(
+                this=exp.StrPosition(this=exp.Lower(this=col), substr=needle),
+                expression=exp.Literal.number(0),
+            )
+        comparison = {"gt": exp.GT, "gte": exp.GTE, "lt": exp.LT, "lte": exp.LTE}[op]
+        return comparison(this=col, expression=literal(value))
+
+    def _exists(self, entity: str, leaves: list[Leaf], scope: dict[str, Any], subject: str) -> exp.Expr:
+        view_entity, related_key, subject_key = scope[entity]
+        self._aliases += 1
+        alias = f"{entity[:3]}{self._aliases}"
+        join = exp.EQ(
+            this=exp.column(ident(related_key), table=ident(alias)),
+            expression=exp.column(ident(subject_key), table=ident(subject)),
+        )
+        where = exp.and_(join, *[self._predicate(leaf, alias) for leaf in leaves])
+        sub = (
+            exp.select(exp.Literal.number(1))
+            .from_(exp.alias_(self.view(view_entity), alias, table=True))
+            .where(where)
+        )
+        return exp.Exists(this=sub)
+
+    def condition(self, node: Node, scope: dict[str, Any], subject: str, subject_entity: str) -> exp.Expr:
+        if isinstance(node, Leaf):
+            return self.condition(Group("all", (node,), node.path), scope, subject, subject_entity)
+        if isinstance(node, Not):
+            return exp.Not(this=exp.Paren(this=self.condition(node.item, scope, subject, subject_entity)))
+        parts: list[exp.Expr] = []
+        if node.kind == "all":
+            related: dict[str, list[Leaf]] = {}
+            for item in node.items:
+                if isinstance(item, Leaf):
+                    self._check_field(item, scope)
+                    if item.entity == subject_entity:
+                        parts.append(self._predicate(item, subject))
+                    else:
+                        related.setdefault(item.entity, []).append(item)
+                else:
+                    parts.append(exp.Paren(this=self.condition(item, scope, subject, subject_entity)))
+            parts += [self._exists(entity, leaves, scope, subject) for entity, leaves in related.items()]
+            return exp.and_(*parts) if len(parts) > 1 else parts[0]
+        for item in node.items:
+            parts.append(exp.Paren(this=self.condition(item, scope, subject, subject_entity)))
+        return exp.or_(*parts) if len(parts) > 1 else parts[0]
+
+    # ---- statements ---------------------------------------------------------------------
+    def query(self, segment: Segment) -> exp.Query:
+        if segment.kind == "people":
+            user_id = exp.cast(exp.column("user_id", table="u"), exp.DataType.build("TEXT"))
+            q = exp.select(exp.alias_(user_id, "external_user_id")).from_(
+                exp.alias_(self.view("users"), "u", table=True)
+            )
+            if segment.where is not None:
+                q = q.where(self.condition(segment.where, PEOPLE_SCOPE, "u", "person"))
+            return q
+        if not self.ctx.config.output.catalogs:
+            raise ConfigError(
+                f"b2b_project.yml: segments.{segment.name}: account segments read the catalog accounts view",
+                hint="set output.catalogs: true and run `b2b apply`",
+            )
+        cols = [exp.alias_(exp.column(ident(src), table="a"), header) for header, src in COMPANY_LIST]
+        q = exp.select(*cols).from_(exp.alias_(self.view("catalog_accounts"), "a", table=True))
+        if segment.where is not None:
+            q = q.where(self.condition(segment.where, ACCOUNT_SCOPE, "a", "account"))
+        return q
+
+    def compile(self, segment: Segment, dialect_name: str) -> CompiledSegment:
+        dialect = get_or_raise(dialect_name)
+        tree = dialect.expand(self.query(segment))
+        sql = dialect.generate(tree.copy())
+        columns = ("external_user_id",) if segment.kind == "people" else tuple(h for h, _ in COMPANY_LIST)
+        return CompiledSegment(segment, dialect.name, tree, sql, columns)  # type: ignore[arg-type]
+
+
+def literal(value: Any) -> exp.Expr:
+    if isinstance(value, datetime.datetime):
+        return exp.cast(exp.Literal.string(value.isoformat(sep=" ")), exp.DataType.build("TIMESTAMP"))
+    if isinstance(value, datetime.date):
+        return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.build("DATE"))
+    if isinstance(value, bool):
+        return exp.Literal.number(int(value))
+    if isinstance(value, int | float | decimal.Decimal):
+        return exp.Literal.number(value)
+    return exp.Literal.string(str(value))
+
+
+def load_segments(ctx: ProjectContext) -> dict[str, Segment]:
+    return parse_segments(ctx.config.segments)
+
+
+def get_segment(ctx: ProjectContext, name: str) -> Segment:
+    segments = load_segments(ctx)
+    if name not in segments:
+        guess = difflib.get_close_matches(name, list(segments), n=1)
+        hint = (
+            f"did you mean {guess[0]!r}?"
+            if guess
+            else (f"segments: {', '.join(segments)}" if segments else "declare it under segments:")
+        )
+        raise ConfigError(f"b2b_project.yml: no segment named {name!r}", hint=hint)
+    return segments[name]
