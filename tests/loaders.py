@@ -63,6 +63,7 @@ def load_postgres(
             with conn.cursor() as cur, cur.copy(f'COPY "{schema}"."{table}" FROM STDIN') as copy:
                 for row in rows:
                     copy.write_row(row)
+        conn.execute("ANALYZE")  # a real warehouse has statistics; plans depend on them
 
 
 SF_TYPES = {

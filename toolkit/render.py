@@ -67,15 +67,15 @@ class _Source:
         return exp.column(ident(physical), table=ident(alias)).sql()
 
     def live(self, alias: str) -> str:
-        """A row is live when none of the deleted flags is true (NULL counts as false)."""
+        """A row is live when none of the deleted flags is true (NULL counts as false). Written
+        with placeholders the dialect expands: `x IS NOT TRUE` where the engine has it (PostgreSQL
+        can estimate it from column statistics, a CASE expression it cannot)."""
         preds = [
-            f"CASE WHEN {exp.column(ident(flag), table=ident(alias)).sql()} THEN 1 ELSE 0 END = 0"
+            f"B2B_IS_NOT_TRUE({exp.column(ident(flag), table=ident(alias)).sql()})"
             for flag in self._obj.deleted_flags
         ]
         if self._obj.active_flag:
-            preds.append(
-                f"CASE WHEN {exp.column(ident(self._obj.active_flag), table=ident(alias)).sql()} THEN 1 ELSE 0 END = 1"
-            )
+            preds.append(f"B2B_IS_TRUE({exp.column(ident(self._obj.active_flag), table=ident(alias)).sql()})")
         return "(" + " AND ".join(preds) + ")" if preds else "1 = 1"
 
 

@@ -16,7 +16,7 @@ WITH links AS (
   JOIN {{ view('contacts') }} AS bc
     ON bc.contact_id = {{ sfid(r.col('r', 'contact_id')) }}
   WHERE {{ r.live('r') }}
-    AND CASE WHEN {{ r.col('r', 'is_active') }} IS NULL THEN 1 WHEN {{ r.col('r', 'is_active') }} THEN 1 ELSE 0 END = 1
+    AND B2B_IS_NOT_FALSE({{ r.col('r', 'is_active') }})
     AND {{ r.col('r', 'account_id') }} IS NOT NULL
 {% endif %}
 ), pairs AS (

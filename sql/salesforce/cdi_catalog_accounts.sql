@@ -14,6 +14,6 @@ SELECT
     'billing_country', {{ a.col('a', 'billing_country') }},
     'website', {{ a.col('a', 'website') }}
   ) AS payload,
-  CASE WHEN {{ a.live('a') }} THEN 0 ELSE 1 END = 1 AS deleted
+  NOT ({{ a.live('a') }}) AS deleted
 FROM {{ a.table }} AS a
 WHERE {{ a.col('a', 'id') }} IS NOT NULL

@@ -12,6 +12,6 @@ SELECT
     'is_closed', {{ o.col('o', 'is_closed') }},
     'is_won', {{ o.col('o', 'is_won') }}
   ) AS payload,
-  CASE WHEN {{ o.live('o') }} THEN 0 ELSE 1 END = 1 AS deleted
+  NOT ({{ o.live('o') }}) AS deleted
 FROM {{ o.table }} AS o
 WHERE {{ o.col('o', 'id') }} IS NOT NULL

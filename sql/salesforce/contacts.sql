@@ -8,7 +8,7 @@ WITH converted AS (
     MIN({{ sfid(l.col('l', 'id')) }}) AS lead_id
   FROM {{ l.table }} AS l
   WHERE {{ l.live('l') }}
-    AND CASE WHEN {{ l.col('l', 'is_converted') }} THEN 1 ELSE 0 END = 1
+    AND B2B_IS_TRUE({{ l.col('l', 'is_converted') }})
     AND {{ l.col('l', 'converted_contact_id') }} IS NOT NULL
   GROUP BY {{ sfid(l.col('l', 'converted_contact_id')) }}
 ), contacts AS (

@@ -19,7 +19,7 @@ WITH leads AS (
     {% endfor %}
   FROM {{ l.table }} AS l
   WHERE {{ l.live('l') }}
-    AND CASE WHEN {{ l.col('l', 'is_converted') }} THEN 1 ELSE 0 END = 0
+    AND B2B_IS_NOT_TRUE({{ l.col('l', 'is_converted') }})
     AND {{ l.col('l', 'id') }} IS NOT NULL
 ), people AS (
 {% if identity.strategy == 'crm_id' %}

@@ -49,15 +49,12 @@ segments:
         - {field: lead.lead_source, eq: Event}
         - {field: lead.country, in: [GB, DE, FR, NL, ES, IT]}
   no_open_pipeline:
-    description: Contacts whose account has no open opportunity
+    description: Contacts with an account and no open opportunity (their account's or through a contact role)
     where:
       all:
         - {field: person.person_type, eq: contact}
         - {field: person.account_id, is_null: false}
-        - not:
-            all:
-              - {field: opportunity.link_type, eq: account}
-              - {field: opportunity.is_closed, eq: false}
+        - not: {field: opportunity.is_closed, eq: false}
   vp_mid_market:
     description: VPs at accounts with 1M-5M revenue and at most 4,000 employees
     where:

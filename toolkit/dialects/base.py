@@ -11,6 +11,7 @@ Placeholders:
   B2B_ID_ARRAY(id)       aggregate: the sorted, non-null ids of the group
   B2B_EMPTY_ID_ARRAY()   the empty value of B2B_ID_ARRAY's type
   B2B_JSON_OBJECT(k, v, ...)  a JSON object, as a string
+  B2B_IS_TRUE(b), B2B_IS_NOT_TRUE(b), B2B_IS_NOT_FALSE(b)  boolean tests where NULL is neither
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ class TargetDialect:
     #: fragments in this dialect, with :x as the argument
     ID_ARRAY_AGG: ClassVar[str] = "ARRAY_AGG(:x ORDER BY :x)"
     EMPTY_ID_ARRAY: ClassVar[str] = "ARRAY[]"
+    #: boolean tests with NULL handled; `IS [NOT] TRUE` where the engine has it (it is estimable)
+    IS_TRUE: ClassVar[str] = ":x IS TRUE"
+    IS_NOT_TRUE: ClassVar[str] = ":x IS NOT TRUE"
+    IS_NOT_FALSE: ClassVar[str] = ":x IS NOT FALSE"
     #: JSON object builder (variadic key, value, ...) and how its result becomes a string
     JSON_OBJECT_FN: ClassVar[str] = "JSON_OBJECT"
     JSON_TO_TEXT: ClassVar[str] = "CAST(:x AS TEXT)"
@@ -138,6 +143,13 @@ class TargetDialect:
                     return self.id_array_agg(args[0])
                 if fname == "B2B_EMPTY_ID_ARRAY":
                     return self.empty_id_array()
+                tests = {
+                    "B2B_IS_TRUE": self.IS_TRUE,
+                    "B2B_IS_NOT_TRUE": self.IS_NOT_TRUE,
+                    "B2B_IS_NOT_FALSE": self.IS_NOT_FALSE,
+                }
+                if fname in tests:
+                    return self.fragment(tests[fname], x=args[0].transform(_swap))
                 if fname == "B2B_JSON_OBJECT":
                     # its arguments may hold placeholders too; transform() does not revisit them
                     return self.json_object([a.transform(_swap) for a in args])

@@ -10,6 +10,9 @@ class Databricks(TargetDialect):
     # Spark inlines every CTE: one statement with all the checks makes a plan so large that the
     # driver runs out of heap while planning it. The validator sends one statement per check.
     CHECKS_IN_ONE_STATEMENT = False
+    IS_TRUE = "COALESCE(:x, FALSE)"
+    IS_NOT_TRUE = "NOT COALESCE(:x, FALSE)"
+    IS_NOT_FALSE = "COALESCE(:x, TRUE)"
     ID_ARRAY_AGG = "ARRAY_SORT(COLLECT_LIST(:x))"
     EMPTY_ID_ARRAY = "CAST(ARRAY() AS ARRAY<STRING>)"
     JSON_OBJECT_FN = "NAMED_STRUCT"

@@ -16,6 +16,10 @@ class Fabric(TargetDialect):
     sqlglot_name = "tsql"
     HAS_ARRAYS = False
     SUPPORTS_TRANSACTIONAL_DDL = True
+    # bit columns: no boolean tests in T-SQL
+    IS_TRUE = "COALESCE(:x, 0) = 1"
+    IS_NOT_TRUE = "COALESCE(:x, 0) = 0"
+    IS_NOT_FALSE = "COALESCE(:x, 1) = 1"
     ID_ARRAY_AGG = "'[' + STRING_AGG(CONCAT('\"', :x, '\"'), ',') WITHIN GROUP (ORDER BY :x) + ']'"
     EMPTY_ID_ARRAY = "'[]'"
     GRANT_SELECT = "GRANT SELECT ON {view} TO {role}"

@@ -7,6 +7,9 @@ from toolkit.dialects.base import TargetDialect
 class Snowflake(TargetDialect):
     name = "snowflake"
     sqlglot_name = "snowflake"
+    IS_TRUE = "COALESCE(:x, FALSE)"
+    IS_NOT_TRUE = "NOT COALESCE(:x, FALSE)"
+    IS_NOT_FALSE = "COALESCE(:x, TRUE)"
     ID_ARRAY_AGG = "ARRAY_AGG(:x) WITHIN GROUP (ORDER BY :x)"
     EMPTY_ID_ARRAY = "ARRAY_CONSTRUCT()"
     JSON_OBJECT_FN = "OBJECT_CONSTRUCT_KEEP_NULL"

@@ -2,7 +2,7 @@
 are checked against the views' columns and quoted by sqlglot, values become sqlglot literals.
 
 People segments select exactly one column, `external_user_id` (a string), from the users view:
-its grain is user_id, and every filter on a related entity is a semi-join (EXISTS), so the
+its grain is user_id, and every filter on a related entity is a semi-join (IN), so the
 result is distinct without a DISTINCT over a join explosion. Account segments return the
 company-list columns of LinkedIn's template from the catalog accounts view.
 """
@@ -133,21 +133,18 @@ class SegmentCompiler:
         comparison = {"gt": exp.GT, "gte": exp.GTE, "lt": exp.LT, "lte": exp.LTE}[op]
         return comparison(this=col, expression=literal(value))
 
-    def _exists(self, entity: str, leaves: list[Leaf], scope: dict[str, Any], subject: str) -> exp.Expr:
+    def _semi_join(self, entity: str, leaves: list[Leaf], scope: dict[str, Any], subject: str) -> exp.Expr:
+        """subject.key IN (SELECT key FROM related WHERE ...): an uncorrelated semi-join, which
+        every planner can hash once. (A correlated EXISTS over a view made PostgreSQL run the view
+        once per row.) The key is never NULL in the subquery, so NOT IN is a true anti-join."""
         view_entity, related_key, subject_key = scope[entity]
         self._aliases += 1
         alias = f"{entity[:3]}{self._aliases}"
-        join = exp.EQ(
-            this=exp.column(ident(related_key), table=ident(alias)),
-            expression=exp.column(ident(subject_key), table=ident(subject)),
-        )
-        where = exp.and_(join, *[self._predicate(leaf, alias) for leaf in leaves])
-        sub = (
-            exp.select(exp.Literal.number(1))
-            .from_(exp.alias_(self.view(view_entity), alias, table=True))
-            .where(where)
-        )
-        return exp.Exists(this=sub)
+        key = exp.column(ident(related_key), table=ident(alias))
+        not_null = exp.Not(this=exp.Is(this=key.copy(), expression=exp.Null()))
+        where = exp.and_(not_null, *[self._predicate(leaf, alias) for leaf in leaves])
+        sub = exp.select(key).from_(exp.alias_(self.view(view_entity), alias, table=True)).where(where)
+        return exp.In(this=exp.column(ident(subject_key), table=ident(subject)), query=exp.Subquery(this=sub))
 
     def condition(self, node: Node, scope: dict[str, Any], subject: str, subject_entity: str) -> exp.Expr:
         if isinstance(node, Leaf):
@@ -166,7 +163,7 @@ class SegmentCompiler:
                         related.setdefault(item.entity, []).append(item)
                 else:
                     parts.append(exp.Paren(this=self.condition(item, scope, subject, subject_entity)))
-            parts += [self._exists(entity, leaves, scope, subject) for entity, leaves in related.items()]
+            parts += [self._semi_join(entity, leaves, scope, subject) for entity, leaves in related.items()]
             return exp.and_(*parts) if len(parts) > 1 else parts[0]
         for item in node.items:
             parts.append(exp.Paren(this=self.condition(item, scope, subject, subject_entity)))

@@ -62,10 +62,9 @@ WITH links AS (
     END
   WHERE
     (
-      CASE WHEN r.is_deleted THEN 1 ELSE 0 END = 0
-      AND CASE WHEN r._fivetran_deleted THEN 1 ELSE 0 END = 0
+      NOT r.is_deleted IS TRUE AND NOT r._fivetran_deleted IS TRUE
     )
-    AND CASE WHEN r.is_active IS NULL THEN 1 WHEN r.is_active THEN 1 ELSE 0 END = 1
+    AND NOT r.is_active IS FALSE
     AND NOT r.account_id IS NULL
 ), pairs AS (
   SELECT
@@ -138,8 +137,7 @@ WITH links AS (
   FROM salesforce.account AS a
   WHERE
     (
-      CASE WHEN a.is_deleted THEN 1 ELSE 0 END = 0
-      AND CASE WHEN a._fivetran_deleted THEN 1 ELSE 0 END = 0
+      NOT a.is_deleted IS TRUE AND NOT a._fivetran_deleted IS TRUE
     )
     AND NOT a.id IS NULL
 )

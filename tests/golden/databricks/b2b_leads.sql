@@ -39,10 +39,9 @@ WITH leads AS (
   FROM salesforce.lead AS l
   WHERE
     (
-      CASE WHEN l.is_deleted THEN 1 ELSE 0 END = 0
-      AND CASE WHEN l._fivetran_deleted THEN 1 ELSE 0 END = 0
+      NOT COALESCE(l.is_deleted, FALSE) AND NOT COALESCE(l._fivetran_deleted, FALSE)
     )
-    AND CASE WHEN l.is_converted THEN 1 ELSE 0 END = 0
+    AND NOT COALESCE(l.is_converted, FALSE)
     AND NOT l.id IS NULL
 ), people AS (
   SELECT

@@ -62,10 +62,9 @@ WITH links AS (
     END
   WHERE
     (
-      CASE WHEN r.is_deleted <> 0 THEN 1 ELSE 0 END = 0
-      AND CASE WHEN r._fivetran_deleted <> 0 THEN 1 ELSE 0 END = 0
+      COALESCE(r.is_deleted, 0) = 0 AND COALESCE(r._fivetran_deleted, 0) = 0
     )
-    AND CASE WHEN r.is_active IS NULL THEN 1 WHEN r.is_active <> 0 THEN 1 ELSE 0 END = 1
+    AND COALESCE(r.is_active, 1) = 1
     AND NOT r.account_id IS NULL
 ), pairs AS (
   SELECT
@@ -138,8 +137,7 @@ WITH links AS (
   FROM salesforce.account AS a
   WHERE
     (
-      CASE WHEN a.is_deleted <> 0 THEN 1 ELSE 0 END = 0
-      AND CASE WHEN a._fivetran_deleted <> 0 THEN 1 ELSE 0 END = 0
+      COALESCE(a.is_deleted, 0) = 0 AND COALESCE(a._fivetran_deleted, 0) = 0
     )
     AND NOT a.id IS NULL
 )

@@ -113,10 +113,9 @@ WITH converted AS (
   FROM salesforce.lead AS l
   WHERE
     (
-      CASE WHEN l.is_deleted <> 0 THEN 1 ELSE 0 END = 0
-      AND CASE WHEN l._fivetran_deleted <> 0 THEN 1 ELSE 0 END = 0
+      COALESCE(l.is_deleted, 0) = 0 AND COALESCE(l._fivetran_deleted, 0) = 0
     )
-    AND CASE WHEN l.is_converted <> 0 THEN 1 ELSE 0 END = 1
+    AND COALESCE(l.is_converted, 0) = 1
     AND NOT l.converted_contact_id IS NULL
   GROUP BY
     CASE
@@ -260,8 +259,7 @@ WITH converted AS (
   FROM salesforce.contact AS c
   WHERE
     (
-      CASE WHEN c.is_deleted <> 0 THEN 1 ELSE 0 END = 0
-      AND CASE WHEN c._fivetran_deleted <> 0 THEN 1 ELSE 0 END = 0
+      COALESCE(c.is_deleted, 0) = 0 AND COALESCE(c._fivetran_deleted, 0) = 0
     )
     AND NOT c.id IS NULL
 ), people AS (

@@ -39,10 +39,9 @@ WITH leads AS (
   FROM salesforce.lead AS l
   WHERE
     (
-      CASE WHEN l.is_deleted <> 0 THEN 1 ELSE 0 END = 0
-      AND CASE WHEN l._fivetran_deleted <> 0 THEN 1 ELSE 0 END = 0
+      COALESCE(l.is_deleted, 0) = 0 AND COALESCE(l._fivetran_deleted, 0) = 0
     )
-    AND CASE WHEN l.is_converted <> 0 THEN 1 ELSE 0 END = 0
+    AND COALESCE(l.is_converted, 0) = 0
     AND NOT l.id IS NULL
 ), people AS (
   SELECT

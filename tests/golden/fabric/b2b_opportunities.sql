@@ -57,8 +57,7 @@ WITH opportunities AS (
   FROM salesforce.opportunity AS o
   WHERE
     (
-      CASE WHEN o.is_deleted <> 0 THEN 1 ELSE 0 END = 0
-      AND CASE WHEN o._fivetran_deleted <> 0 THEN 1 ELSE 0 END = 0
+      COALESCE(o.is_deleted, 0) = 0 AND COALESCE(o._fivetran_deleted, 0) = 0
     )
     AND NOT o.id IS NULL
 ), links AS (
@@ -177,8 +176,7 @@ WITH opportunities AS (
     END
   WHERE
     (
-      CASE WHEN r.is_deleted <> 0 THEN 1 ELSE 0 END = 0
-      AND CASE WHEN r._fivetran_deleted <> 0 THEN 1 ELSE 0 END = 0
+      COALESCE(r.is_deleted, 0) = 0 AND COALESCE(r._fivetran_deleted, 0) = 0
     )
   UNION ALL
   SELECT

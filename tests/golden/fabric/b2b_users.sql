@@ -48,8 +48,7 @@ WITH people AS (
   FROM salesforce.account AS a
   WHERE
     (
-      CASE WHEN a.is_deleted <> 0 THEN 1 ELSE 0 END = 0
-      AND CASE WHEN a._fivetran_deleted <> 0 THEN 1 ELSE 0 END = 0
+      COALESCE(a.is_deleted, 0) = 0 AND COALESCE(a._fivetran_deleted, 0) = 0
     )
     AND NOT a.id IS NULL
 ), pipeline AS (

@@ -89,10 +89,9 @@ WITH converted AS (
   FROM salesforce.lead AS l
   WHERE
     (
-      CASE WHEN l.is_deleted THEN 1 ELSE 0 END = 0
-      AND CASE WHEN l._fivetran_deleted THEN 1 ELSE 0 END = 0
+      NOT l.is_deleted IS TRUE AND NOT l._fivetran_deleted IS TRUE
     )
-    AND CASE WHEN l.is_converted THEN 1 ELSE 0 END = 1
+    AND l.is_converted IS TRUE
     AND NOT l.converted_contact_id IS NULL
   GROUP BY
     CASE
@@ -260,8 +259,7 @@ WITH converted AS (
   FROM salesforce.contact AS c
   WHERE
     (
-      CASE WHEN c.is_deleted THEN 1 ELSE 0 END = 0
-      AND CASE WHEN c._fivetran_deleted THEN 1 ELSE 0 END = 0
+      NOT c.is_deleted IS TRUE AND NOT c._fivetran_deleted IS TRUE
     )
     AND NOT c.id IS NULL
 ), people AS (

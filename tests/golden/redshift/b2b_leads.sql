@@ -27,10 +27,9 @@ WITH leads AS (
   FROM salesforce.lead AS l
   WHERE
     (
-      CASE WHEN l.is_deleted THEN 1 ELSE 0 END = 0
-      AND CASE WHEN l._fivetran_deleted THEN 1 ELSE 0 END = 0
+      NOT l.is_deleted IS TRUE AND NOT l._fivetran_deleted IS TRUE
     )
-    AND CASE WHEN l.is_converted THEN 1 ELSE 0 END = 0
+    AND NOT l.is_converted IS TRUE
     AND NOT l.id IS NULL
 ), people AS (
   SELECT

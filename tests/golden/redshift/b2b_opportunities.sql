@@ -93,8 +93,7 @@ WITH opportunities AS (
   FROM salesforce.opportunity AS o
   WHERE
     (
-      CASE WHEN o.is_deleted THEN 1 ELSE 0 END = 0
-      AND CASE WHEN o._fivetran_deleted THEN 1 ELSE 0 END = 0
+      NOT o.is_deleted IS TRUE AND NOT o._fivetran_deleted IS TRUE
     )
     AND NOT o.id IS NULL
 ), links AS (
@@ -249,8 +248,7 @@ WITH opportunities AS (
     END
   WHERE
     (
-      CASE WHEN r.is_deleted THEN 1 ELSE 0 END = 0
-      AND CASE WHEN r._fivetran_deleted THEN 1 ELSE 0 END = 0
+      NOT r.is_deleted IS TRUE AND NOT r._fivetran_deleted IS TRUE
     )
   UNION ALL
   SELECT

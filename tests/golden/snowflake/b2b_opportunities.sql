@@ -57,8 +57,7 @@ WITH opportunities AS (
   FROM salesforce.opportunity AS o
   WHERE
     (
-      CASE WHEN o.is_deleted THEN 1 ELSE 0 END = 0
-      AND CASE WHEN o._fivetran_deleted THEN 1 ELSE 0 END = 0
+      NOT COALESCE(o.is_deleted, FALSE) AND NOT COALESCE(o._fivetran_deleted, FALSE)
     )
     AND NOT o.id IS NULL
 ), links AS (
@@ -177,8 +176,7 @@ WITH opportunities AS (
     END
   WHERE
     (
-      CASE WHEN r.is_deleted THEN 1 ELSE 0 END = 0
-      AND CASE WHEN r._fivetran_deleted THEN 1 ELSE 0 END = 0
+      NOT COALESCE(r.is_deleted, FALSE) AND NOT COALESCE(r._fivetran_deleted, FALSE)
     )
   UNION ALL
   SELECT

@@ -48,8 +48,7 @@ WITH people AS (
   FROM salesforce.account AS a
   WHERE
     (
-      CASE WHEN a.is_deleted THEN 1 ELSE 0 END = 0
-      AND CASE WHEN a._fivetran_deleted THEN 1 ELSE 0 END = 0
+      NOT COALESCE(a.is_deleted, FALSE) AND NOT COALESCE(a._fivetran_deleted, FALSE)
     )
     AND NOT a.id IS NULL
 ), pipeline AS (

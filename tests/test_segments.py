@@ -1,0 +1,241 @@
+"""Segments: every operator, compiled per dialect, returning exactly the user set of hand-written
+reference SQL over the raw CRM tables, on every engine we can run."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+import sqlglot
+from conftest import pg_profiles, snowflake_profiles, spark_profiles
+from sqlglot import exp
+
+from toolkit.apply import apply
+from toolkit.context import ProjectContext
+from toolkit.dialects import TARGETS, get_or_raise
+from toolkit.errors import ConfigError
+from toolkit.segments.compile import COMPANY_LIST, SegmentCompiler, get_segment, load_segments
+
+HOSTILE = "x' OR '1'='1"
+
+
+def live(a: str) -> str:
+    return f"NOT COALESCE({a}.is_deleted, FALSE) AND NOT COALESCE({a}._fivetran_deleted, FALSE)"
+
+
+def same(a: str, b: str) -> str:
+    """15/18-char Salesforce ids match on their first 15 (case-sensitive) characters."""
+    return f"SUBSTRING({a}, 1, 15) = SUBSTRING({b}, 1, 15)"
+
+
+# Hand-written over the raw tables: live contacts (lc), open leads (ol), live accounts (la),
+# person-account pairs (pa: own account or active AccountContactRelation), live opportunities
+# (lo), person-opportunity pairs (po: contact role or the person's account owns it).
+BASE = f"""
+WITH lc AS (SELECT * FROM salesforce.contact AS c WHERE {live("c")}),
+ol AS (SELECT * FROM salesforce.lead AS l WHERE {live("l")} AND NOT COALESCE(l.is_converted, FALSE)),
+la AS (SELECT * FROM salesforce.account AS a WHERE {live("a")}),
+pa AS (
+  SELECT lc.id AS cid, la.id AS aid, la.industry, la.number_of_employees, la.annual_revenue, la.type
+  FROM lc JOIN la ON {same("la.id", "lc.account_id")}
+  UNION
+  SELECT lc.id, la.id, la.industry, la.number_of_employees, la.annual_revenue, la.type
+  FROM salesforce.account_contact_relation AS r
+  JOIN lc ON {same("r.contact_id", "lc.id")}
+  JOIN la ON {same("la.id", "r.account_id")}
+  WHERE {live("r")} AND COALESCE(r.is_active, TRUE)
+),
+lo AS (SELECT * FROM salesforce.opportunity AS o WHERE {live("o")}),
+po AS (
+  SELECT lc.id AS cid, lo.is_closed, lo.amount, lo.close_date, lo.stage_name
+  FROM salesforce.opportunity_contact_role AS r
+  JOIN lc ON {same("r.contact_id", "lc.id")}
+  JOIN lo ON {same("lo.id", "r.opportunity_id")}
+  WHERE {live("r")}
+  UNION ALL
+  SELECT lc.id, lo.is_closed, lo.amount, lo.close_date, lo.stage_name
+  FROM lc JOIN lo ON {same("lo.account_id", "lc.account_id")}
+)
+"""
+
+REFERENCE = {
+    "software_open_pipeline": """SELECT lc.id FROM lc
+        WHERE EXISTS (SELECT 1 FROM pa WHERE pa.cid = lc.id AND pa.industry = 'Software' AND pa.number_of_employees > 1000)
+          AND EXISTS (SELECT 1 FROM po WHERE po.cid = lc.id AND NOT COALESCE(po.is_closed, FALSE) AND po.amount > 50000)""",
+    "emea_event_leads": """SELECT ol.id FROM ol
+        WHERE ol.lead_source = 'Event' AND ol.country IN ('GB', 'DE', 'FR', 'NL', 'ES', 'IT')""",
+    "no_open_pipeline": """SELECT lc.id FROM lc WHERE lc.account_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM po WHERE po.cid = lc.id AND NOT COALESCE(po.is_closed, FALSE))""",
+    "vp_mid_market": """SELECT lc.id FROM lc WHERE LOWER(lc.title) LIKE '%vp%'
+        AND EXISTS (SELECT 1 FROM pa WHERE pa.cid = lc.id AND pa.annual_revenue BETWEEN 1000000 AND 5000000
+                    AND pa.number_of_employees <= 4000)""",
+    "nurture_or_japan": """SELECT ol.id FROM ol WHERE ol.status = 'Nurturing' AND (ol.industry NOT IN ('Retail', 'Media') OR ol.industry IS NULL)
+        UNION
+        SELECT lc.id FROM lc WHERE lc.mailing_country = 'JP'
+          AND EXISTS (SELECT 1 FROM pa WHERE pa.cid = lc.id AND (pa.type <> 'Partner' OR pa.type IS NULL))""",
+    "closing_in_q2": f"""SELECT lc.id FROM lc WHERE lc.email IS NOT NULL
+        AND EXISTS (SELECT 1 FROM po WHERE po.cid = lc.id AND po.close_date >= CAST('2025-04-01' AS DATE)
+                    AND po.close_date < CAST('2025-07-01' AS DATE)
+                    AND (po.stage_name <> {exp.Literal.string(HOSTILE).sql()} OR po.stage_name IS NULL))""",
+}
+ACCOUNTS_REFERENCE = """SELECT la.name FROM la WHERE la.industry IN ('Software', 'Financial Services')
+    AND EXISTS (SELECT 1 FROM lo WHERE {same} AND NOT COALESCE(lo.is_closed, FALSE))""".format(
+    same=same("lo.account_id", "la.id")
+)
+
+ENGINES = [
+    "duckdb",
+    pytest.param("postgres", marks=pytest.mark.postgres),
+    pytest.param("snowflake", marks=pytest.mark.snowflake),
+    pytest.param("spark", marks=[pytest.mark.spark, pytest.mark.slow]),
+]
+
+
+@pytest.fixture
+def seg_project(request: pytest.FixtureRequest, project: Path) -> Path:
+    engine = request.param
+    if engine == "postgres":
+        pg_profiles(project, request.getfixturevalue("pg"), request.getfixturevalue("pg_db"))
+    elif engine == "spark":
+        spark_profiles(project, request.getfixturevalue("spark_org"))
+    elif engine == "snowflake":
+        request.getfixturevalue("snowflake_org")
+        snowflake_profiles(project)
+    apply(ProjectContext(project))
+    return project
+
+
+def _run(ctx: ProjectContext, canonical_or_sql: str, dialect: str, transpile: bool) -> set[str]:
+    sql = (
+        sqlglot.transpile(canonical_or_sql, write=get_or_raise(dialect).sqlglot_name)[0]
+        if transpile
+        else canonical_or_sql
+    )
+    with ctx.adapter() as adapter:
+        return {str(r[0]) for r in adapter.fetchall(sql)}
+
+
+@pytest.mark.parametrize("seg_project", ENGINES, indirect=True)
+def test_segments_equal_hand_written_reference(seg_project: Path) -> None:
+    ctx = ProjectContext(seg_project)
+    dialect = ctx.adapter().dialect.name
+    compiler = SegmentCompiler(ctx)
+    sizes = {}
+    for name, reference in REFERENCE.items():
+        got = _run(ctx, compiler.compile(get_segment(ctx, name), dialect).sql, dialect, transpile=False)
+        want = _run(ctx, BASE + reference, dialect, transpile=True)
+        assert got == want, f"{name}: {len(got)} vs reference {len(want)}"
+        sizes[name] = len(got)
+    # every reference set is non-trivial, except the hostile literal, which must not widen anything
+    assert all(n > 0 for n in sizes.values()), sizes
+    accounts = compiler.compile(get_segment(ctx, "target_accounts"), dialect).sql
+    assert _run(ctx, accounts, dialect, transpile=False) == _run(
+        ctx, BASE + ACCOUNTS_REFERENCE, dialect, transpile=True
+    )
+
+
+@pytest.mark.parametrize("dialect", TARGETS)
+def test_people_segments_are_one_select_of_external_user_id(project: Path, dialect: str) -> None:
+    ctx = ProjectContext(project)
+    compiler = SegmentCompiler(ctx)
+    for seg in load_segments(ctx).values():
+        compiled = compiler.compile(seg, dialect)
+        statements = [
+            s for s in sqlglot.parse(compiled.sql, read=get_or_raise(dialect).sqlglot_name) if s is not None
+        ]
+        assert len(statements) == 1 and isinstance(statements[0], exp.Select), seg.name
+        if seg.kind == "people":
+            assert statements[0].named_selects == ["external_user_id"], seg.name
+            cast = statements[0].expressions[0].this
+            assert isinstance(cast, exp.Cast) and cast.to.is_type(*exp.DataType.TEXT_TYPES), seg.name
+            assert not list(statements[0].find_all(exp.Join)), f"{seg.name}: a join could fan out"
+        else:
+            assert statements[0].named_selects == [h for h, _ in COMPANY_LIST]
+
+
+def test_hostile_literal_stays_a_literal(project: Path) -> None:
+    ctx = ProjectContext(project)
+    compiled = SegmentCompiler(ctx).compile(get_segment(ctx, "closing_in_q2"), "postgres")
+    literals = [lit.this for lit in compiled.tree.find_all(exp.Literal) if lit.is_string]
+    assert HOSTILE in literals
+    assert "'x'' OR ''1''=''1'" in compiled.sql  # quoted by sqlglot, quotes doubled
+
+
+def test_unknown_field_gets_a_suggestion(project: Path) -> None:
+    text = (
+        (project / "b2b_project.yml")
+        .read_text()
+        .replace("account.industry, eq: Software", "account.industy, eq: Software")
+    )
+    (project / "b2b_project.yml").write_text(text)
+    ctx = ProjectContext(project)
+    with pytest.raises(ConfigError, match=r"did you mean account\.industry"):
+        SegmentCompiler(ctx).compile(get_segment(ctx, "software_open_pipeline"), "duckdb")
+
+
+def test_extra_fields_are_segment_fields(project: Path) -> None:
+    text = (
+        project / "b2b_project.yml"
+    ).read_text() + "  territory_t1:\n    where: {field: account.territory, eq: T1}\n"
+    (project / "b2b_project.yml").write_text(text)
+    ctx = ProjectContext(project)
+    apply(ctx)
+    sql = SegmentCompiler(ctx).compile(get_segment(ctx, "territory_t1"), "duckdb").sql
+    assert len(_run(ctx, sql, "duckdb", transpile=False)) > 0
+
+
+def test_compile_out_writes_one_file_per_segment_per_dialect(project: Path, tmp_path: Path) -> None:
+    from test_config import run_b2b
+
+    out = tmp_path / "segs"
+    result = run_b2b(
+        "segment",
+        "compile",
+        "--project-dir",
+        str(project),
+        "-d",
+        "snowflake",
+        "-d",
+        "bigquery",
+        "--out",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(list(out.rglob("*.sql"))) == 2 * len(load_segments(ProjectContext(project)))
+
+
+def test_export_csv_headers_and_rows(project: Path, tmp_path: Path) -> None:
+    from test_config import run_b2b
+
+    apply(ProjectContext(project))
+    out = tmp_path / "companies.csv"
+    result = run_b2b(
+        "segment",
+        "export",
+        "target_accounts",
+        "--project-dir",
+        str(project),
+        "--out",
+        str(out),
+        "--batch-size",
+        "7",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "deliberate copy" in result.stderr
+    rows = list(csv.reader(out.open()))
+    assert rows[0] == [
+        "companyname",
+        "companywebsite",
+        "companyemaildomain",
+        "industry",
+        "city",
+        "state",
+        "companycountry",
+        "zipcode",
+    ]
+    assert len(rows) > 1 and all(len(r) == 8 for r in rows)
+    assert all("://" not in r[2] and not r[2].startswith("www.") for r in rows[1:])
+    assert (
+        "at least 300 rows" in result.stderr
+    )  # the small org has fewer target companies than LinkedIn needs
