@@ -21,7 +21,12 @@ class Timing:
         return (self.max_s - self.min_s) / self.median_s if self.median_s else 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"median_s": round(self.median_s, 4), "min_s": round(self.min_s, 4), "max_s": round(self.max_s, 4), "runs": self.runs}
+        return {
+            "median_s": round(self.median_s, 4),
+            "min_s": round(self.min_s, 4),
+            "max_s": round(self.max_s, 4),
+            "runs": self.runs,
+        }
 
 
 def measure(fn: Callable[[], Any], repeat: int = 5, warmup: int = 1) -> Timing:

@@ -21,7 +21,9 @@ def _suffix_macro() -> str:
 
 
 def handwritten_sql(ctx: ProjectContext) -> str:
-    return HANDWRITTEN.read_text().replace("$max_contacts", str(int(ctx.config.checks.max_contacts_per_account)))
+    return HANDWRITTEN.read_text().replace(
+        "$max_contacts", str(int(ctx.config.checks.max_contacts_per_account))
+    )
 
 
 def run_handwritten(ctx: ProjectContext) -> dict[str, tuple[Any, ...]]:
@@ -47,11 +49,17 @@ def run_validate(ctx: ProjectContext) -> ValidationReport:
 
 def same_numbers(report: ValidationReport, hand: dict[str, tuple[Any, ...]]) -> list[str]:
     """Every number validate reports, compared with the hand-written query's. Returns mismatches."""
-    got: dict[tuple[str, str], dict[str, Any]] = {(r.name, r.view.removeprefix("b2b_")): r.as_dict() for r in report.results}
+    got: dict[tuple[str, str], dict[str, Any]] = {
+        (r.name, r.view.removeprefix("b2b_")): r.as_dict() for r in report.results
+    }
     want: list[tuple[tuple[str, str], str, Any]] = []
     for v in ("contacts", "leads", "accounts", "opportunities", "users"):
         total, nulls, dup, fmt, email = hand[v]
-        want += [((("user_id_not_null", v)), "failing", nulls), (("grain_unique", v), "failing", dup), (("grain_unique", v), "total", total)]
+        want += [
+            ((("user_id_not_null", v)), "failing", nulls),
+            (("grain_unique", v), "failing", dup),
+            (("grain_unique", v), "total", total),
+        ]
         if v in ("contacts", "leads"):
             want.append((("user_id_format", v), "failing", fmt + email))
     for key, row in hand.items():

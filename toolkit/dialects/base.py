@@ -60,14 +60,14 @@ class TargetDialect:
         return sqlglot.parse_one(sql, read=cls.sqlglot_name)
 
     def fragment(self, sql: str, **args: exp.Expr) -> exp.Expr:
-        return exp.replace_placeholders(self._fragment(sql).copy(), **args)
+        return exp.replace_placeholders(self._fragment(sql), **args)  # it copies
 
     def sf18(self, id_expr: exp.Expr) -> exp.Expr:
         """The 18-char id of `id_expr` (built once per dialect, then copied with the argument in)."""
-        return exp.replace_placeholders(self._sf18_template().copy(), x=id_expr)
+        return exp.replace_placeholders(self._sf18_template(), x=id_expr)  # it copies
 
     def sf18_suffix(self, id_expr: exp.Expr) -> exp.Expr:
-        return exp.replace_placeholders(self._suffix_template().copy(), x=id_expr)
+        return exp.replace_placeholders(self._suffix_template(), x=id_expr)  # it copies
 
     @classmethod
     @cache
@@ -155,7 +155,7 @@ class TargetDialect:
                     return self.json_object([a.transform(_swap) for a in args])
             return node
 
-        return self.fix(tree.transform(_swap))
+        return self.fix(tree.transform(_swap, copy=False))  # callers pass a tree they own
 
     def fix(self, tree: exp.Expr) -> exp.Expr:
         """Dialect-specific rewrites sqlglot does not do by itself. Default: none."""

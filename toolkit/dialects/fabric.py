@@ -52,4 +52,4 @@ class Fabric(TargetDialect):
                         )
             return node
 
-        return tree.transform(_bit)
+        return tree.transform(_bit, copy=False)

@@ -49,6 +49,19 @@ ACCOUNT_SCOPE = {
 }
 
 
+LEAN_PERSON_COLUMNS = {"user_id", "person_type", "email", "account_id", "updated_at"}
+
+
+def _leaves(node: Node | None) -> list[Leaf]:
+    if node is None:
+        return []
+    if isinstance(node, Leaf):
+        return [node]
+    if isinstance(node, Not):
+        return _leaves(node.item)
+    return [leaf for item in node.items for leaf in _leaves(item)]
+
+
 @dataclass(frozen=True)
 class CompiledSegment:
     segment: Segment
@@ -173,9 +186,7 @@ class SegmentCompiler:
     def query(self, segment: Segment) -> exp.Query:
         if segment.kind == "people":
             user_id = exp.cast(exp.column("user_id", table="u"), exp.DataType.build("TEXT"))
-            q = exp.select(exp.alias_(user_id, "external_user_id")).from_(
-                exp.alias_(self.view("users"), "u", table=True)
-            )
+            q = exp.select(exp.alias_(user_id, "external_user_id")).from_(self._people_source(segment))
             if segment.where is not None:
                 q = q.where(self.condition(segment.where, PEOPLE_SCOPE, "u", "person"))
             return q
@@ -189,6 +200,31 @@ class SegmentCompiler:
         if segment.where is not None:
             q = q.where(self.condition(segment.where, ACCOUNT_SCOPE, "a", "account"))
         return q
+
+    def _people_source(self, segment: Segment) -> exp.Expr:
+        """The users view, unless the segment reads none of its computed columns (account name,
+        pipeline): then the union of the contacts and leads views, which is what it is made of,
+        without the pipeline aggregation a segment would otherwise pay for on every run."""
+        computed = set(self.columns("users")) - LEAN_PERSON_COLUMNS
+        if any(leaf.entity == "person" and leaf.column in computed for leaf in _leaves(segment.where)):
+            return exp.alias_(self.view("users"), "u", table=True)
+        contacts = exp.select(
+            "user_id",
+            exp.alias_(exp.Literal.string("contact"), "person_type"),
+            "email",
+            "account_id",
+            "updated_at",
+        ).from_(self.view("contacts"))
+        leads = exp.select(
+            "user_id",
+            exp.alias_(exp.Literal.string("lead"), "person_type"),
+            "email",
+            exp.alias_(exp.cast(exp.Null(), exp.DataType.build("TEXT")), "account_id"),
+            "updated_at",
+        ).from_(self.view("leads"))
+        return exp.Subquery(
+            this=exp.union(contacts, leads, distinct=False), alias=exp.TableAlias(this=exp.to_identifier("u"))
+        )
 
     def compile(self, segment: Segment, dialect_name: str) -> CompiledSegment:
         dialect = get_or_raise(dialect_name)

@@ -1,0 +1,172 @@
+"""Run the benchmark: `python -m bench [--contacts 100000,1000000,10000000] [--repeat 3]`.
+
+Builds the demo org at each scale in DuckDB (cached under bench/.data/), then times generate,
+validate (against a hand-written baseline and one-query-per-check), a segment (against the same
+segment hand-written over the raw tables), memory, and rows fetched. Writes bench/results.md and
+bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import platform
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.cases import case_generate, case_memory, case_segment, case_validate
+from toolkit.apply import apply
+from toolkit.context import ProjectContext
+from toolkit.demo.run import DEMO_DB, build_demo_database, write_demo_project
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / ".data"
+TARGETS = {
+    "generate_s": 1.0,
+    "validate_over_handwritten": 1.3,
+    "per_check_over_validate": 2.0,
+    "segment_over_handwritten": 1.2,
+}
+BENCH_SEGMENT = (
+    "\n  all_accounts:\n    kind: accounts\n    description: every live account (the export benchmark)\n"
+)
+
+
+def prepare(n: int) -> Path:
+    d = DATA / str(n)
+    marker = d / "built.json"
+    if not (marker.exists() and json.loads(marker.read_text()).get("contacts") == n):
+        if d.exists():
+            shutil.rmtree(d)
+        write_demo_project(d, max_contacts=10_000)
+        with (d / "b2b_project.yml").open("a") as fh:
+            fh.write(BENCH_SEGMENT)
+        t = time.perf_counter()
+        build_demo_database(d / DEMO_DB, n)
+        apply(ProjectContext(d))
+        marker.write_text(json.dumps({"contacts": n, "build_s": round(time.perf_counter() - t, 1)}))
+    return d
+
+
+def machine() -> dict[str, Any]:
+    import duckdb
+    import sqlglot
+
+    mem = "?"
+    with contextlib.suppress(OSError):
+        mem = f"{int(Path('/proc/meminfo').read_text().split()[1]) / 2**20:.1f} GiB"
+    return {
+        "cores": os.cpu_count(),
+        "memory": mem,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "sqlglot": sqlglot.__version__,
+        "platform": platform.platform(),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench")
+    ap.add_argument("--contacts", default="100000,1000000,10000000", help="comma-separated scales")
+    ap.add_argument("--repeat", type=int, default=3, help="timed runs per case after one warm-up")
+    ap.add_argument("--out", type=Path, default=HERE, help="where results.md and results.json go")
+    args = ap.parse_args()
+    scales = [int(s) for s in args.contacts.split(",")]
+    results: dict[str, Any] = {"machine": machine(), "repeat": args.repeat, "scales": {}}
+    started = time.perf_counter()
+    for n in scales:
+        d = prepare(n)
+        print(f"[{n:,} contacts] data in {d}")
+        r: dict[str, Any] = {}
+        r["validate"] = case_validate(d, args.repeat)
+        print(
+            f"  validate  {r['validate']['timing']['validate']['median_s']}s  x{r['validate']['validate_over_handwritten']} of hand-written, per-check x{r['validate']['per_check_over_validate']} slower"
+        )
+        r["segment"] = case_segment(d, args.repeat)
+        print(f"  segment   x{r['segment']['segment_over_handwritten']} of hand-written")
+        r["memory"] = case_memory(d)
+        print(
+            f"  memory    validate {r['memory']['validate_peak_rss_mb']} MiB, export {r['memory']['export_rows']:,} rows {r['memory']['export_peak_rss_mb']} MiB"
+        )
+        results["scales"][str(n)] = r
+    results["generate"] = case_generate(prepare(scales[0]), max(args.repeat, 5))
+    print(f"generate {results['generate']['timing']['median_s']}s for {results['generate']['files']} files")
+    results["elapsed_s"] = round(time.perf_counter() - started, 1)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (args.out / "results.md").write_text(render(results))
+    print(f"wrote {args.out / 'results.md'} in {results['elapsed_s']}s")
+    return 0
+
+
+def _mark(value: float, target: float, higher_is_better: bool = False) -> str:
+    ok = value >= target if higher_is_better else value <= target
+    return "met" if ok else "**missed**"
+
+
+def render(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    scales = results["scales"]
+    big = scales[max(scales, key=int)]
+    gen = results["generate"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Reproduce: `python -m bench --contacts {','.join(scales)} --repeat {results['repeat']}` (or `make bench`); "
+        f"this run took {results['elapsed_s']} s. Medians of {results['repeat']} runs after a warm-up; contenders interleaved "
+        "in the same process, so ratios hold on a noisy machine.",
+        "",
+        f"Machine: {m['cores']} cores, {m['memory']}, Python {m['python']}, DuckDB {m['duckdb']}, sqlglot {m['sqlglot']}, {m['platform']}; {m['date']}.",
+        "",
+        f"## Targets at {int(max(scales, key=int)):,} contacts (DuckDB)",
+        "",
+        "| target | measured | |",
+        "|---|---|---|",
+        f"| `b2b generate`, {gen['files']} files, whole process | {gen['timing']['median_s']} s (< {TARGETS['generate_s']} s) | {_mark(gen['timing']['median_s'], TARGETS['generate_s'])} |",
+        f"| validate / hand-written minimal SQL | x{big['validate']['validate_over_handwritten']} (<= x{TARGETS['validate_over_handwritten']}) | {_mark(big['validate']['validate_over_handwritten'], TARGETS['validate_over_handwritten'])} |",
+        f"| one-query-per-check / validate | x{big['validate']['per_check_over_validate']} (>= x{TARGETS['per_check_over_validate']}) | {_mark(big['validate']['per_check_over_validate'], TARGETS['per_check_over_validate'], True)} |",
+        f"| segment over views / hand-written over raw tables | x{big['segment']['segment_over_handwritten']} (<= x{TARGETS['segment_over_handwritten']}) | {_mark(big['segment']['segment_over_handwritten'], TARGETS['segment_over_handwritten'])} |",
+        f"| rows fetched by validate, flat across scales | {', '.join(str(s['validate']['rows_fetched']) for s in scales.values())} | {'met' if len({s['validate']['rows_fetched'] for s in scales.values()}) == 1 else '**missed**'} |",
+        "",
+        "## By scale",
+        "",
+        "| contacts | validate s | hand-written s | per-check s | validate/hand | per-check/validate | segment s | hand-written segment s | segment/hand | rows fetched | statements |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for n, s in scales.items():
+        v, g = s["validate"], s["segment"]
+        t = v["timing"]
+        lines.append(
+            f"| {int(n):,} | {t['validate']['median_s']} | {t['handwritten']['median_s']} | {t['per_check']['median_s']} | "
+            f"x{v['validate_over_handwritten']} | x{v['per_check_over_validate']} | {g['timing']['segment']['median_s']} | "
+            f"{g['timing']['handwritten']['median_s']} | x{g['segment_over_handwritten']} | {v['rows_fetched']} | {v['statements']} |"
+        )
+    lines += [
+        "",
+        "## Memory (peak RSS of the process, kernel accounting)",
+        "",
+        "| contacts | `b2b validate` MiB | engine alone on the hand-written query MiB | ratio | `b2b segment export` rows | export MiB | CSV MiB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for n, s in scales.items():
+        mm = s["memory"]
+        lines.append(
+            f"| {int(n):,} | {mm['validate_peak_rss_mb']} | {mm['engine_only_baseline_peak_rss_mb']} | x{mm['validate_over_engine_rss']} | "
+            f"{mm['export_rows']:,} | {mm['export_peak_rss_mb']} | {mm['csv_mb']} |"
+        )
+    lines += [
+        "",
+        f"`b2b generate` spread (max-min)/median: {gen['spread']}. DuckDB is in-process: the `b2b` process's RSS includes the engine's own memory.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

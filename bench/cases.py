@@ -1,0 +1,146 @@
+"""The benchmark cases. Each returns a dict of figures; ratios are against a baseline run in the
+same process, interleaved, so that machine noise hits both alike."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.timing import interleaved, measure
+from bench.validate_case import run_handwritten, run_per_check, run_validate, same_numbers
+from toolkit.context import ProjectContext
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _child_env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def case_generate(project: Path, repeat: int) -> dict[str, Any]:
+    """`b2b generate`, all views x all dialects, as a whole process (cold start included)."""
+    out = Path(tempfile.mkdtemp(prefix="b2b-bench-gen-"))
+    cmd = [sys.executable, "-m", "toolkit.cli", "generate", "--project-dir", str(project), "--out", str(out)]
+    t = measure(lambda: subprocess.run(cmd, check=True, capture_output=True, env=_child_env()), repeat=repeat)
+    files = len(list(out.rglob("*.sql")))
+    return {"timing": t.as_dict(), "files": files, "spread": round(t.spread, 3)}
+
+
+def case_validate(project: Path, repeat: int) -> dict[str, Any]:
+    ctx = ProjectContext(project)
+    report = run_validate(ctx)
+    mismatches = same_numbers(report, run_handwritten(ctx))
+    if mismatches:
+        raise SystemExit("hand-written baseline disagrees with validate:\n" + "\n".join(mismatches))
+    t = interleaved(
+        {
+            "validate": lambda: run_validate(ctx),
+            "handwritten": lambda: run_handwritten(ctx),
+            "per_check": lambda: run_per_check(ctx),
+        },
+        repeat=repeat,
+    )
+    return {
+        "timing": {k: v.as_dict() for k, v in t.items()},
+        "validate_over_handwritten": round(t["validate"].median_s / t["handwritten"].median_s, 3),
+        "per_check_over_validate": round(t["per_check"].median_s / t["validate"].median_s, 3),
+        "rows_fetched": report.rows_fetched,
+        "statements": report.statements,
+        "checks": len(report.results),
+    }
+
+
+def case_segment(project: Path, repeat: int) -> dict[str, Any]:
+    """A people segment over the views vs the same segment hand-written over the raw tables."""
+    from bench.segment_reference import BASE, REFERENCE
+    from toolkit.segments.compile import SegmentCompiler, get_segment
+
+    ctx = ProjectContext(project)
+    name = "software_open_pipeline"
+    ours = SegmentCompiler(ctx).compile(get_segment(ctx, name), "duckdb").sql
+    import sqlglot
+
+    theirs = sqlglot.transpile(BASE + REFERENCE[name], write="duckdb")[0]
+
+    def run(sql: str) -> set[str]:
+        with ctx.adapter() as adapter:
+            return {str(r[0]) for r in adapter.fetchall(sql)}
+
+    got, want = run(ours), run(theirs)
+    if got != want:
+        raise SystemExit(f"segment {name}: {len(got)} users vs {len(want)} hand-written")
+    t = interleaved({"segment": lambda: run(ours), "handwritten": lambda: run(theirs)}, repeat=repeat)
+    return {
+        "segment": name,
+        "users": len(got),
+        "timing": {k: v.as_dict() for k, v in t.items()},
+        "segment_over_handwritten": round(t["segment"].median_s / t["handwritten"].median_s, 3),
+    }
+
+
+HWM = (
+    "import atexit, sys; atexit.register(lambda: sys.stderr.write('VMHWM ' + "
+    "next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1] + chr(10)))\n"
+)
+B2B = "import sys; from toolkit.cli import main; main(sys.argv[1:])"
+
+
+def _peak_rss_mb(code: str, *args: str) -> tuple[float, float]:
+    """Run `code` in a fresh interpreter; return (its peak RSS in MiB, seconds). The peak is the
+    child's own VmHWM, read at exit (the kernel's ru_maxrss would count the forked parent)."""
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", HWM + code, *args],
+        capture_output=True,
+        text=True,
+        env=_child_env(),
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):  # validate exits 1 on the demo's injected defects
+        raise SystemExit(f"benchmark child failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    kib = [line.split()[1] for line in proc.stderr.splitlines() if line.startswith("VMHWM ")]
+    return int(kib[-1]) / 1024, elapsed
+
+
+ENGINE_ONLY = r"""
+import sys, duckdb
+sys.path.insert(0, sys.argv[2])
+from bench.validate_case import HANDWRITTEN, _suffix_macro
+con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute(_suffix_macro())
+con.execute(HANDWRITTEN.read_text().replace("$max_contacts", sys.argv[3])).fetchall()
+"""
+
+
+def case_memory(project: Path) -> dict[str, Any]:
+    ctx = ProjectContext(project)
+    validate_rss, _ = _peak_rss_mb(
+        B2B, "validate", "--project-dir", str(project), "--format", "json", "--output", os.devnull
+    )
+    limit = str(ctx.config.checks.max_contacts_per_account)
+    engine_rss, _ = _peak_rss_mb(ENGINE_ONLY, str(project / "demo.duckdb"), str(ROOT), limit)
+    out = Path(tempfile.mkdtemp(prefix="b2b-bench-export-")) / "accounts.csv"
+    export_rss, export_s = _peak_rss_mb(
+        B2B, "segment", "export", "all_accounts", "--project-dir", str(project), "--out", str(out)
+    )
+    rows = sum(1 for _ in out.open()) - 1
+    return {
+        "validate_peak_rss_mb": round(validate_rss, 1),
+        "engine_only_baseline_peak_rss_mb": round(engine_rss, 1),
+        "validate_over_engine_rss": round(validate_rss / engine_rss, 3),
+        "export_rows": rows,
+        "export_peak_rss_mb": round(export_rss, 1),
+        "export_seconds": round(export_s, 2),
+        "csv_mb": round(out.stat().st_size / 2**20, 1),
+    }
+
+
+def self_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
