@@ -53,6 +53,18 @@ def prepare(n: int) -> Path:
     return d
 
 
+def rows_fetched_bound(project: Path) -> int:
+    """What validate can pull at most, whatever the data: the metric rows of every check plus
+    sample_size rows per sample query, plus the catalog query that lists the views."""
+    from toolkit.dialects import get_or_raise
+    from toolkit.validate.runner import plan_for
+
+    ctx = ProjectContext(project)
+    plan = plan_for(ctx, get_or_raise("duckdb"))
+    k = ctx.config.checks.sample_size
+    return sum(len(c.labels) + k * len(c.samples) for c in plan.checks) + len(ctx.project.entities())
+
+
 def machine() -> dict[str, Any]:
     import duckdb
     import sqlglot
@@ -76,7 +88,16 @@ def main() -> int:
     ap.add_argument("--contacts", default="100000,1000000,10000000", help="comma-separated scales")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per case after one warm-up")
     ap.add_argument("--out", type=Path, default=HERE, help="where results.md and results.json go")
+    ap.add_argument("--render-only", action="store_true", help="rewrite results.md from results.json")
     args = ap.parse_args()
+    if args.render_only:
+        results = json.loads((args.out / "results.json").read_text())
+        results.setdefault(
+            "rows_fetched_bound", rows_fetched_bound(prepare(min(int(s) for s in results["scales"])))
+        )
+        (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+        (args.out / "results.md").write_text(render(results))
+        return 0
     scales = [int(s) for s in args.contacts.split(",")]
     results: dict[str, Any] = {"machine": machine(), "repeat": args.repeat, "scales": {}}
     started = time.perf_counter()
@@ -96,6 +117,7 @@ def main() -> int:
         )
         results["scales"][str(n)] = r
     results["generate"] = case_generate(prepare(scales[0]), max(args.repeat, 5))
+    results["rows_fetched_bound"] = rows_fetched_bound(prepare(scales[0]))
     print(f"generate {results['generate']['timing']['median_s']}s for {results['generate']['files']} files")
     results["elapsed_s"] = round(time.perf_counter() - started, 1)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -108,6 +130,30 @@ def main() -> int:
 def _mark(value: float, target: float, higher_is_better: bool = False) -> str:
     ok = value >= target if higher_is_better else value <= target
     return "met" if ok else "**missed**"
+
+
+NOTES = """## Why two targets are missed (profiles)
+
+**One query per check vs validate (x1.7 at 10M, target x2).** Validate sends one statement whose
+shared CTEs read each view once; the per-check baseline re-reads views for every check. On DuckDB
+a view re-read is cheap (in-process, parallel, columnar), and the dominant costs are computed
+once by both: the grain GROUP BYs (1-1.5M keys per view), the distinct-id checksums and the
+diagnosis joins (DuckDB JSON profile of the combined statement at 1M: HASH_GROUP_BY 0.32 s on
+1.5M platform ids, the checksum FILTER 0.34 s, view CTEs 0.2-0.5 s each). Even the hand-written
+minimal query is only x1.36 faster than per-check at 10M, so the x2 is out of reach against this
+baseline on DuckDB; in a warehouse, where each query pays compilation, queueing and a scan of
+remote storage, each re-read costs far more. The ratio grows with scale (x1.34, x1.47, x1.71).
+
+**Segment over views vs hand-written over raw tables (x2.9 at 10M, target x1.2).** Profile of
+`software_open_pipeline` at 1M (0.51 s): the two pair GROUP BYs inside `b2b_accounts` (1.03M
+rows, 0.13 s) and `b2b_opportunities` (0.90M rows, 0.10 s), which make the views' grain
+contract (one row per person and account or opportunity, merging direct and related links), and
+three scans of the contacts view (0.13 s). The hand-written query joins the raw tables without
+that grouping and filters accounts first. Tried: grouping after the join by every output column,
+so that an account filter is pushed below the GROUP BY: no gain at 1M (x2.51), slower validate;
+reverted. Next: a segment compiler that reads the link tables directly when it does not need the
+views' grain (semi-joins are insensitive to duplicates).
+"""
 
 
 def render(results: dict[str, Any]) -> str:
@@ -132,7 +178,9 @@ def render(results: dict[str, Any]) -> str:
         f"| validate / hand-written minimal SQL | x{big['validate']['validate_over_handwritten']} (<= x{TARGETS['validate_over_handwritten']}) | {_mark(big['validate']['validate_over_handwritten'], TARGETS['validate_over_handwritten'])} |",
         f"| one-query-per-check / validate | x{big['validate']['per_check_over_validate']} (>= x{TARGETS['per_check_over_validate']}) | {_mark(big['validate']['per_check_over_validate'], TARGETS['per_check_over_validate'], True)} |",
         f"| segment over views / hand-written over raw tables | x{big['segment']['segment_over_handwritten']} (<= x{TARGETS['segment_over_handwritten']}) | {_mark(big['segment']['segment_over_handwritten'], TARGETS['segment_over_handwritten'])} |",
-        f"| rows fetched by validate, flat across scales | {', '.join(str(s['validate']['rows_fetched']) for s in scales.values())} | {'met' if len({s['validate']['rows_fetched'] for s in scales.values()}) == 1 else '**missed**'} |",
+        f"| rows fetched by validate do not grow with the data (bound: {results['rows_fetched_bound']}, from the plan) | "
+        f"{', '.join(str(s['validate']['rows_fetched']) for s in scales.values())} | "
+        f"{'met' if all(s['validate']['rows_fetched'] <= results['rows_fetched_bound'] for s in scales.values()) else '**missed**'} |",
         "",
         "## By scale",
         "",
@@ -164,6 +212,7 @@ def render(results: dict[str, Any]) -> str:
         "",
         f"`b2b generate` spread (max-min)/median: {gen['spread']}. DuckDB is in-process: the `b2b` process's RSS includes the engine's own memory.",
         "",
+        NOTES,
     ]
     return "\n".join(lines)
 

@@ -41,7 +41,9 @@ def test_apply_then_reapply_changes_nothing(engine_project: Path) -> None:
 def test_dry_run_prints_ddl_and_executes_nothing(engine_project: Path) -> None:
     result = run_b2b("apply", "--project-dir", str(engine_project), "--dry-run")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("CREATE OR REPLACE VIEW") == len(ProjectContext(engine_project).project.entities())
+    assert result.stdout.count("CREATE OR REPLACE VIEW") == len(
+        ProjectContext(engine_project).project.entities()
+    )
     assert _definitions(engine_project) == {}
 
 

@@ -66,6 +66,8 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
     assert int(counts["b2b_users"].replace(",", "")) == int(counts["b2b_contacts"].replace(",", "")) + int(
         counts["b2b_leads"].replace(",", "")
     )
-    assert len(list((tmp_path / "d" / "target").rglob("*.sql"))) == 7 * 9  # the demo turns the catalog views on
+    assert (
+        len(list((tmp_path / "d" / "target").rglob("*.sql"))) == 7 * 9
+    )  # the demo turns the catalog views on
     assert "segment:    software_open_pipeline" in result.stdout and "validate:" in result.stdout
     assert "demo.duckdb" in result.stdout

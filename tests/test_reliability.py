@@ -21,7 +21,7 @@ from toolkit.errors import ConfigError, TemplateError, WarehouseError
 from toolkit.transpile import compile_views
 
 SECRET = "S3cr3t-PLANTED-9f8e7d"
-HOSTILE_CHARS = st.sampled_from(list("\"'`[];--/*é漢 ") + ["select", "drop", "x", "_", "1"])
+HOSTILE_CHARS = st.sampled_from([*list("\"'`[];--/*é漢 "), "select", "drop", "x", "_", "1"])
 hostile_names = st.lists(HOSTILE_CHARS, min_size=1, max_size=6).map("".join)
 
 
@@ -47,7 +47,9 @@ def test_hostile_names_are_quoted_or_rejected(project: Path, schema: str, prefix
         assert "Traceback" not in str(exc)
         return
     for v in views:
-        statements = [s for s in sqlglot.parse(v.ddl, read=get_or_raise(v.dialect).sqlglot_name) if s is not None]
+        statements = [
+            s for s in sqlglot.parse(v.ddl, read=get_or_raise(v.dialect).sqlglot_name) if s is not None
+        ]
         assert len(statements) == 1, (v.dialect, schema, prefix)
         assert isinstance(statements[0], sqlglot.exp.Create)
         assert statements[0].this.name == f"{prefix}{v.entity}"
@@ -65,9 +67,11 @@ def test_hostile_names_apply_on_duckdb_and_nothing_else_runs(project: Path, name
     con = duckdb.connect(str(project / "demo.duckdb"), read_only=True)
     try:
         assert con.execute("SELECT COUNT(*) FROM salesforce.contact").fetchone()[0] > 0  # type: ignore[index]
-        schemas = {r[0] for r in con.execute("SELECT schema_name FROM information_schema.schemata").fetchall()}
+        schemas = {
+            r[0] for r in con.execute("SELECT schema_name FROM information_schema.schemata").fetchall()
+        }
         assert "s_" + name in schemas
-        users = [v for v in plan.views if v.short_name == f"{name}_users"][0]
+        users = next(v for v in plan.views if v.short_name == f"{name}_users")
         assert con.execute(f"SELECT COUNT(*) FROM {users.name}").fetchone()[0] > 0  # type: ignore[index]
     finally:
         con.close()
@@ -76,7 +80,9 @@ def test_hostile_names_apply_on_duckdb_and_nothing_else_runs(project: Path, name
 def test_template_sandbox_blocks_python_internals(project: Path) -> None:
     tdir = project / "my_templates"
     tdir.mkdir()
-    (tdir / "contacts.sql").write_text("SELECT 1 AS user_id\n-- {{ ''.__class__.__mro__[1].__subclasses__() }}\n")
+    (tdir / "contacts.sql").write_text(
+        "SELECT 1 AS user_id\n-- {{ ''.__class__.__mro__[1].__subclasses__() }}\n"
+    )
     _edit(project / "b2b_project.yml", "name: demo", "name: demo\ntemplates_dir: my_templates")
     result = run_b2b("generate", "--project-dir", str(project), "--dialect", "duckdb")
     assert result.returncode == 2
@@ -111,8 +117,11 @@ def _pg_secret_profiles(project: Path, host: str, port: int, user: str, dbname: 
 
 
 @pytest.mark.postgres
-def test_planted_secret_never_appears_in_any_output(pg, pg_db: str, project: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_planted_secret_never_appears_in_any_output(
+    pg, pg_db: str, project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:  # type: ignore[no-untyped-def]
     """The trust-auth test server accepts the password, so succeeding runs see it too."""
+    tmp_path = tmp_path_factory.mktemp("outputs")  # only what the commands wrote, not the inputs
     _pg_secret_profiles(project, pg.host, pg.port, pg.user, pg_db)
     pd = ["--project-dir", str(project)]
     runs = [
@@ -171,7 +180,10 @@ def test_statement_timeout_is_enforced(pg, pg_db: str, project: Path) -> None:  
         "b2b:\n  target: pg\n  outputs:\n"
         f"    pg: {{type: postgres, host: {pg.host}, port: {pg.port}, dbname: {pg_db}, user: {pg.user}, statement_timeout_s: 0.5}}\n"
     )
-    with ProjectContext(project).adapter() as adapter, pytest.raises(WarehouseError, match="statement timeout"):
+    with (
+        ProjectContext(project).adapter() as adapter,
+        pytest.raises(WarehouseError, match="statement timeout"),
+    ):
         adapter.fetchall("SELECT pg_sleep(3)")
 
 
@@ -226,7 +238,11 @@ def test_concurrent_applies_end_with_one_consistent_set(pg, pg_db: str, project:
 
     pg_profiles(project, pg, pg_db)
     apply(ProjectContext(project))
-    _edit(project / "b2b_project.yml", "account: {territory: territory__c}", "account: {territory: territory__c, region: territory__c}")
+    _edit(
+        project / "b2b_project.yml",
+        "account: {territory: territory__c}",
+        "account: {territory: territory__c, region: territory__c}",
+    )
     errors: list[BaseException] = []
 
     def run() -> None:
