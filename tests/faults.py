@@ -39,3 +39,31 @@ def start_paused_apply(
     line = proc.stdout.readline()
     assert "PAUSED" in line, line + (proc.stderr.read() if proc.stderr else "")
     return proc
+
+
+VALIDATE_CHILD = r"""
+import sys, time
+from toolkit.warehouse.dbapi import DBAPIAdapter
+original = DBAPIAdapter.fetchall
+def slow_fetchall(self, sql):
+    if sql.lstrip().upper().startswith("WITH"):
+        print("PAUSED", flush=True)
+        time.sleep(float(sys.argv[1]))
+    return original(self, sql)
+DBAPIAdapter.fetchall = slow_fetchall
+from toolkit.cli import main
+main(["validate", "--project-dir", sys.argv[2], "--format", "json"])
+"""
+
+
+def start_paused_validate(project: Path, pause_s: float = 30.0) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", VALIDATE_CHILD, str(pause_s), str(project)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert "PAUSED" in line, line + (proc.stderr.read() if proc.stderr else "")
+    return proc

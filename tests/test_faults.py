@@ -59,3 +59,22 @@ def test_duckdb_process_killed_mid_apply(project: Path) -> None:
     # and the next apply goes through
     plan = apply(ProjectContext(project))
     assert plan.actions["b2b.b2b_accounts"] == "replace"
+
+
+@pytest.mark.postgres
+def test_postgres_connection_killed_mid_validate(pg, pg_db: str, project: Path) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+    from conftest import pg_profiles
+    from faults import start_paused_validate
+
+    pg_profiles(project, pg, pg_db)
+    apply(ProjectContext(project))
+    proc = start_paused_validate(project, pause_s=3)
+    with psycopg.connect(pg.dsn(pg_db), autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'b2b' AND datname = %s",
+            [pg_db],
+        )
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 3, err
+    assert "lost the connection to target 'pg'" in err and "Traceback" not in err

@@ -208,7 +208,9 @@ def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda
             progress(f"running {len(plan.checks)} checks in one statement")
             try:
                 rows = run(compile_sql(plan.statement, dialect))
-            except WarehouseError:
+            except WarehouseError as exc:
+                if exc.message.startswith("lost the connection"):
+                    raise  # every other statement would fail the same way: say it once
                 rows = None  # run them one by one below, so that only the broken ones error
         if rows is not None:
             metrics, samples = _parse_rows(rows)
