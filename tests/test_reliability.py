@@ -261,3 +261,32 @@ def test_concurrent_applies_end_with_one_consistent_set(pg, pg_db: str, project:
     assert set(plan.actions.values()) == {"unchanged"}  # the live views are exactly the new set
     with ProjectContext(project).adapter() as adapter:
         assert adapter.fetchall("SELECT COUNT(region) FROM b2b.b2b_accounts")[0][0] > 0
+
+
+def test_names_longer_than_the_engine_allows_are_refused(project: Path) -> None:
+    _set(project, "output.prefix", "p" * 60)
+    result = run_b2b("apply", "--project-dir", str(project), "--dry-run")  # DuckDB: no limit
+    assert result.returncode == 0
+    result = run_b2b("generate", "--project-dir", str(project), "--dialect", "postgres")
+    assert result.returncode == 2 and "longer than postgres's limit of 63" in result.stderr
+
+
+@pytest.mark.postgres
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=hostile_names)
+def test_hostile_names_apply_on_postgres(pg, pg_db: str, project: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+    from conftest import pg_profiles
+
+    pg_profiles(project, pg, pg_db)
+    _set(project, "output.schema", "s_" + name)
+    _set(project, "output.prefix", name + "_")
+    try:
+        plan = apply(ProjectContext(project))
+    except ConfigError as exc:  # a name the engine cannot hold is refused, never truncated
+        assert "limit" in str(exc)
+        return
+    users = next(v for v in plan.views if v.short_name == f"{name}_users")
+    with psycopg.connect(pg.dsn(pg_db)) as conn:
+        assert conn.execute(f"SELECT COUNT(*) FROM {users.name}").fetchone()[0] > 0  # type: ignore[index]
+        assert conn.execute("SELECT COUNT(*) FROM salesforce.contact").fetchone()[0] > 0  # type: ignore[index]

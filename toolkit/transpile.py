@@ -13,7 +13,7 @@ from sqlglot.errors import UnsupportedError
 from toolkit.config.project import ProjectConfig
 from toolkit.context import ProjectContext
 from toolkit.dialects import TargetDialect, get_or_raise
-from toolkit.errors import TemplateError
+from toolkit.errors import ConfigError, TemplateError
 from toolkit.render import RenderedView
 
 
@@ -30,7 +30,19 @@ class CompiledView:
         return self.name.sql()
 
 
+def check_name_length(view: RenderedView, dialect: TargetDialect) -> None:
+    limit = dialect.MAX_IDENTIFIER_BYTES
+    for part in view.name.parts:
+        size = len(part.name.encode("utf-8"))
+        if limit is not None and size > limit:
+            raise ConfigError(
+                f"output: the name {part.name!r} is {size} bytes, longer than {dialect.name}'s limit of {limit}",
+                hint="shorten output.prefix or output.schema",
+            )
+
+
 def compile_view(view: RenderedView, dialect: TargetDialect) -> CompiledView:
+    check_name_length(view, dialect)
     tree = dialect.expand(view.query.copy())
     try:
         ddl = dialect.create_view(view.name.copy(), tree)

@@ -39,6 +39,9 @@ class TargetDialect:
     #: the validator sends all its checks as one statement (shared CTEs, each view read once);
     #: False where the engine's planner cannot take it (Spark inlines every CTE)
     CHECKS_IN_ONE_STATEMENT: ClassVar[bool] = True
+    #: longest identifier, in bytes (None: no limit worth checking); longer names are refused,
+    #: never truncated (PostgreSQL truncates silently, and two views could become one)
+    MAX_IDENTIFIER_BYTES: ClassVar[int | None] = None
     #: fragments in this dialect, with :x as the argument
     ID_ARRAY_AGG: ClassVar[str] = "ARRAY_AGG(:x ORDER BY :x)"
     EMPTY_ID_ARRAY: ClassVar[str] = "ARRAY[]"

@@ -15,6 +15,7 @@ class Fabric(TargetDialect):
     name = "fabric"
     sqlglot_name = "tsql"
     HAS_ARRAYS = False
+    MAX_IDENTIFIER_BYTES = 128 * 2  # sysname: 128 UTF-16 characters
     SUPPORTS_TRANSACTIONAL_DDL = True
     # bit columns: no boolean tests in T-SQL
     IS_TRUE = "COALESCE(:x, 0) = 1"

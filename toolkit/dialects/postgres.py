@@ -8,6 +8,7 @@ class Postgres(TargetDialect):
     name = "postgres"
     sqlglot_name = "postgres"
     SUPPORTS_TRANSACTIONAL_DDL = True
+    MAX_IDENTIFIER_BYTES = 63
     ID_ARRAY_AGG = "ARRAY_AGG(:x ORDER BY :x)"
     EMPTY_ID_ARRAY = "CAST(ARRAY[] AS TEXT[])"
     JSON_OBJECT_FN = "JSON_BUILD_OBJECT"

@@ -15,6 +15,7 @@ class Redshift(Postgres):
     name = "redshift"
     sqlglot_name = "redshift"
     HAS_ARRAYS = False
+    MAX_IDENTIFIER_BYTES = 127
     # Redshift DDL is transactional, but late-binding views cannot be dropped and recreated
     # atomically with their grants in all cases; apply uses the same transaction as Postgres.
     ID_ARRAY_AGG = "'[' || LISTAGG('\"' || :x || '\"', ',') WITHIN GROUP (ORDER BY :x) || ']'"

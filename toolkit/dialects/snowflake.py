@@ -6,6 +6,7 @@ from toolkit.dialects.base import TargetDialect
 
 class Snowflake(TargetDialect):
     name = "snowflake"
+    MAX_IDENTIFIER_BYTES = 255
     sqlglot_name = "snowflake"
     IS_TRUE = "COALESCE(:x, FALSE)"
     IS_NOT_TRUE = "NOT COALESCE(:x, FALSE)"
