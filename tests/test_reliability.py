@@ -272,7 +272,7 @@ def test_names_longer_than_the_engine_allows_are_refused(project: Path) -> None:
 
 
 @pytest.mark.postgres
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=hostile_names)
 def test_hostile_names_apply_on_postgres(pg, pg_db: str, project: Path, name: str) -> None:  # type: ignore[no-untyped-def]
     import psycopg
