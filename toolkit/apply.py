@@ -104,7 +104,6 @@ def _staging_config(config: ProjectConfig) -> ProjectConfig:
 def staged_apply(ctx: ProjectContext, adapter: Adapter, plan: ApplyPlan) -> None:
     """Create-new-then-swap for engines whose DDL cannot be rolled back."""
     staging = plan_apply(ctx, _staging_config(ctx.config))
-    dialect = get_or_raise(plan.dialect)
     adapter.execute(plan.schema_ddl)
     created: list[ViewDDL] = []
     try:
@@ -112,17 +111,17 @@ def staged_apply(ctx: ProjectContext, adapter: Adapter, plan: ApplyPlan) -> None
             adapter.execute(v.ddl)
             created.append(v)
     except WarehouseError:
-        _drop_quietly(adapter, dialect, created)
+        _drop_quietly(adapter, created)
         raise
     for v in plan.to_apply():
         adapter.execute(v.ddl)
         adapter.set_fingerprint(v.name, v.fingerprint)
     for grant in plan.grants:
         adapter.execute(grant)
-    _drop_quietly(adapter, dialect, created)
+    _drop_quietly(adapter, created)
 
 
-def _drop_quietly(adapter: Adapter, dialect: object, views: list[ViewDDL]) -> None:
+def _drop_quietly(adapter: Adapter, views: list[ViewDDL]) -> None:
     for v in reversed(views):
         with contextlib.suppress(WarehouseError):
             adapter.execute(f"DROP VIEW IF EXISTS {v.name}")

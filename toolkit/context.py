@@ -29,7 +29,7 @@ class ProjectContext:
         return Project.load(self.project_dir)
 
     @property
-    def config(self):  # type: ignore[no-untyped-def]
+    def config(self) -> ProjectConfig:
         return self.project.config
 
     @cached_property

@@ -178,9 +178,6 @@ class TargetDialect:
     def create_schema(self, schema: exp.Table) -> str:
         return self.generate(exp.Create(this=schema, kind="SCHEMA", exists=True), pretty=False)
 
-    def drop_view(self, name: exp.Table) -> str:
-        return self.generate(exp.Drop(this=name, kind="VIEW", exists=True), pretty=False)
-
     def quote(self, name: str) -> str:
         return exp.to_identifier(name).sql(dialect=self.sqlglot_name)
 
