@@ -2,7 +2,10 @@
     AccountContactRelation, the accounts it relates to. Grain: user_id, account_id. -#}
 {% set a = src.account %}
 {% set r = src.account_contact_relation %}
-WITH links AS (
+WITH pairs AS (
+  {#- the direct link is unique per person (the contacts view's grain); relation rows that repeat
+      it are dropped and only the rest are grouped, instead of grouping every link: a reader
+      filtering on the account pays a join, not a GROUP BY over all people -#}
   SELECT bc.user_id, bc.account_id, 1 AS is_direct
   FROM {{ view('contacts') }} AS bc
   WHERE bc.account_id IS NOT NULL
@@ -11,18 +14,16 @@ WITH links AS (
   SELECT
     bc.user_id,
     {{ sfid(r.col('r', 'account_id')) }} AS account_id,
-    CASE WHEN {{ r.col('r', 'is_direct') }} THEN 1 ELSE 0 END AS is_direct
+    MAX(CASE WHEN {{ r.col('r', 'is_direct') }} THEN 1 ELSE 0 END) AS is_direct
   FROM {{ r.table }} AS r
   JOIN {{ view('contacts') }} AS bc
     ON bc.contact_id = {{ sfid(r.col('r', 'contact_id')) }}
   WHERE {{ r.live('r') }}
     AND B2B_IS_NOT_FALSE({{ r.col('r', 'is_active') }})
     AND {{ r.col('r', 'account_id') }} IS NOT NULL
+    AND (bc.account_id IS NULL OR bc.account_id <> {{ sfid(r.col('r', 'account_id')) }})
+  GROUP BY bc.user_id, {{ sfid(r.col('r', 'account_id')) }}
 {% endif %}
-), pairs AS (
-  SELECT lk.user_id, lk.account_id, MAX(lk.is_direct) AS is_direct
-  FROM links AS lk
-  GROUP BY lk.user_id, lk.account_id
 ), accounts AS (
   SELECT
     {{ sfid(a.col('a', 'id')) }} AS account_id,

@@ -18,47 +18,75 @@ WITH opportunities AS (
     {% endfor %}
   FROM {{ o.table }} AS o
   WHERE {{ o.live('o') }} AND {{ o.col('o', 'id') }} IS NOT NULL
-), links AS (
+), roles AS (
   SELECT
     bc.user_id,
     {{ sfid(r.col('r', 'opportunity_id')) }} AS opportunity_id,
-    1 AS via_role,
-    {{ r.col('r', 'role') }} AS contact_role,
-    CASE WHEN {{ r.col('r', 'is_primary') }} THEN 1 ELSE 0 END AS is_primary
+    MIN({{ r.col('r', 'role') }}) AS contact_role,
+    MAX(CASE WHEN {{ r.col('r', 'is_primary') }} THEN 1 ELSE 0 END) AS is_primary
   FROM {{ r.table }} AS r
   JOIN {{ view('contacts') }} AS bc
     ON bc.contact_id = {{ sfid(r.col('r', 'contact_id')) }}
   WHERE {{ r.live('r') }}
+  GROUP BY bc.user_id, {{ sfid(r.col('r', 'opportunity_id')) }}
+), pairs AS (
+  {#- role pairs, then account pairs that no role already links (an anti-join): only the role
+      links are grouped, so a filter on the opportunity reaches the opportunity scan in both
+      branches instead of waiting above a GROUP BY over every link -#}
+  SELECT
+    rl.user_id,
+    op.opportunity_id,
+    op.account_id,
+    op.opportunity_name,
+    op.stage_name,
+    op.amount,
+    op.close_date,
+    op.is_closed,
+    op.is_won,
+    rl.contact_role,
+    rl.is_primary,
+    1 AS via_role
+    {% for e in extra_names('opportunity', 'op') %}, {{ e }}
+    {% endfor %}
+  FROM roles AS rl
+  JOIN opportunities AS op
+    ON op.opportunity_id = rl.opportunity_id
   UNION ALL
-  SELECT bc.user_id, op.opportunity_id, 0 AS via_role, CAST(NULL AS TEXT) AS contact_role, 0 AS is_primary
+  SELECT
+    bc.user_id,
+    op.opportunity_id,
+    op.account_id,
+    op.opportunity_name,
+    op.stage_name,
+    op.amount,
+    op.close_date,
+    op.is_closed,
+    op.is_won,
+    CAST(NULL AS TEXT) AS contact_role,
+    0 AS is_primary,
+    0 AS via_role
+    {% for e in extra_names('opportunity', 'op') %}, {{ e }}
+    {% endfor %}
   FROM opportunities AS op
   JOIN {{ view('contacts') }} AS bc
     ON bc.account_id = op.account_id
-), pairs AS (
-  SELECT
-    lk.user_id,
-    lk.opportunity_id,
-    MAX(lk.via_role) AS via_role,
-    MIN(lk.contact_role) AS contact_role,
-    MAX(lk.is_primary) AS is_primary
-  FROM links AS lk
-  GROUP BY lk.user_id, lk.opportunity_id
+  LEFT JOIN roles AS rl
+    ON rl.user_id = bc.user_id AND rl.opportunity_id = op.opportunity_id
+  WHERE rl.user_id IS NULL
 )
 SELECT
   p.user_id,
   p.opportunity_id,
-  op.account_id,
-  op.opportunity_name,
-  op.stage_name,
-  op.amount,
-  op.close_date,
-  op.is_closed,
-  op.is_won,
+  p.account_id,
+  p.opportunity_name,
+  p.stage_name,
+  p.amount,
+  p.close_date,
+  p.is_closed,
+  p.is_won,
   p.contact_role,
   p.is_primary = 1 AS is_primary_contact,
   CASE WHEN p.via_role = 1 THEN 'contact_role' ELSE 'account' END AS link_type
-  {% for e in extra_names('opportunity', 'op') %}, {{ e }}
+  {% for e in extra_names('opportunity', 'p') %}, {{ e }}
   {% endfor %}
 FROM pairs AS p
-JOIN opportunities AS op
-  ON op.opportunity_id = p.opportunity_id

@@ -20,6 +20,12 @@ from toolkit.warehouse.dbapi import require, short_error
 FINGERPRINT_PROPERTY = "b2b_fingerprint"
 
 
+
+# Spark's constraint propagation infers every implied predicate over each alias; on the views'
+# 15->18 id expressions (one CASE per character) its planner ran out of a 1 GiB heap on a single
+# check (issue 6, opportunities view). The rule only adds filters: turning it off keeps results.
+SESSION_DEFAULTS = {"spark.sql.constraintPropagation.enabled": "false"}
+
 class SparkSqlMixin:
     """What Spark and Databricks share: fingerprints as view properties."""
 
@@ -74,6 +80,8 @@ class SparkAdapter(SparkSqlMixin, Adapter):
         try:
             self._spark = builder.getOrCreate()
             self._spark.sparkContext.setLogLevel("ERROR")
+            for key, value in sorted({**SESSION_DEFAULTS, **c.conf}.items()):
+                self._spark.conf.set(key, value)  # runtime settings reach a session that already ran
         except Exception as exc:
             raise WarehouseError(
                 f"cannot start the Spark session for target {self.target_name!r}: {short_error(exc)}"

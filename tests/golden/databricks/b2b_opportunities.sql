@@ -60,7 +60,7 @@ WITH opportunities AS (
       NOT COALESCE(o.is_deleted, FALSE) AND NOT COALESCE(o._fivetran_deleted, FALSE)
     )
     AND NOT o.id IS NULL
-), links AS (
+), roles AS (
   SELECT
     bc.user_id,
     CASE
@@ -146,9 +146,8 @@ WITH opportunities AS (
       )
       ELSE r.opportunity_id
     END AS opportunity_id,
-    1 AS via_role,
-    r.role AS contact_role,
-    CASE WHEN r.is_primary THEN 1 ELSE 0 END AS is_primary
+    MIN(r.role) AS contact_role,
+    MAX(CASE WHEN r.is_primary THEN 1 ELSE 0 END) AS is_primary
   FROM salesforce.opportunity_contact_role AS r
   JOIN b2b.b2b_contacts AS bc
     ON bc.contact_id = CASE
@@ -178,41 +177,141 @@ WITH opportunities AS (
     (
       NOT COALESCE(r.is_deleted, FALSE) AND NOT COALESCE(r._fivetran_deleted, FALSE)
     )
+  GROUP BY
+    bc.user_id,
+    CASE
+      WHEN LENGTH(r.opportunity_id) = 15
+      THEN r.opportunity_id || SUBSTRING(
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+        (
+          CASE
+            WHEN ASCII(SUBSTRING(r.opportunity_id, 1, 1)) BETWEEN 65 AND 90
+            THEN 1
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(r.opportunity_id, 2, 1)) BETWEEN 65 AND 90
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(r.opportunity_id, 3, 1)) BETWEEN 65 AND 90
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(r.opportunity_id, 4, 1)) BETWEEN 65 AND 90
+            THEN 8
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(r.opportunity_id, 5, 1)) BETWEEN 65 AND 90
+            THEN 16
+            ELSE 0
+          END
+        ) + 1,
+        1
+      ) || SUBSTRING(
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+        (
+          CASE
+            WHEN ASCII(SUBSTRING(r.opportunity_id, 6, 1)) BETWEEN 65 AND 90
+            THEN 1
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(r.opportunity_id, 7, 1)) BETWEEN 65 AND 90
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(r.opportunity_id, 8, 1)) BETWEEN 65 AND 90
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(r.opportunity_id, 9, 1)) BETWEEN 65 AND 90
+            THEN 8
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(r.opportunity_id, 10, 1)) BETWEEN 65 AND 90
+            THEN 16
+            ELSE 0
+          END
+        ) + 1,
+        1
+      ) || SUBSTRING(
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+        (
+          CASE
+            WHEN ASCII(SUBSTRING(r.opportunity_id, 11, 1)) BETWEEN 65 AND 90
+            THEN 1
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(r.opportunity_id, 12, 1)) BETWEEN 65 AND 90
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(r.opportunity_id, 13, 1)) BETWEEN 65 AND 90
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(r.opportunity_id, 14, 1)) BETWEEN 65 AND 90
+            THEN 8
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(r.opportunity_id, 15, 1)) BETWEEN 65 AND 90
+            THEN 16
+            ELSE 0
+          END
+        ) + 1,
+        1
+      )
+      ELSE r.opportunity_id
+    END
+), pairs AS (
+  SELECT
+    rl.user_id,
+    op.opportunity_id,
+    op.account_id,
+    op.opportunity_name,
+    op.stage_name,
+    op.amount,
+    op.close_date,
+    op.is_closed,
+    op.is_won,
+    rl.contact_role,
+    rl.is_primary,
+    1 AS via_role
+  FROM roles AS rl
+  JOIN opportunities AS op
+    ON op.opportunity_id = rl.opportunity_id
   UNION ALL
   SELECT
     bc.user_id,
     op.opportunity_id,
-    0 AS via_role,
+    op.account_id,
+    op.opportunity_name,
+    op.stage_name,
+    op.amount,
+    op.close_date,
+    op.is_closed,
+    op.is_won,
     CAST(NULL AS STRING) AS contact_role,
-    0 AS is_primary
+    0 AS is_primary,
+    0 AS via_role
   FROM opportunities AS op
   JOIN b2b.b2b_contacts AS bc
     ON bc.account_id = op.account_id
-), pairs AS (
-  SELECT
-    lk.user_id,
-    lk.opportunity_id,
-    MAX(lk.via_role) AS via_role,
-    MIN(lk.contact_role) AS contact_role,
-    MAX(lk.is_primary) AS is_primary
-  FROM links AS lk
-  GROUP BY
-    lk.user_id,
-    lk.opportunity_id
+  LEFT JOIN roles AS rl
+    ON rl.user_id = bc.user_id AND rl.opportunity_id = op.opportunity_id
+  WHERE
+    rl.user_id IS NULL
 )
 SELECT
   p.user_id,
   p.opportunity_id,
-  op.account_id,
-  op.opportunity_name,
-  op.stage_name,
-  op.amount,
-  op.close_date,
-  op.is_closed,
-  op.is_won,
+  p.account_id,
+  p.opportunity_name,
+  p.stage_name,
+  p.amount,
+  p.close_date,
+  p.is_closed,
+  p.is_won,
   p.contact_role,
   p.is_primary = 1 AS is_primary_contact,
   CASE WHEN p.via_role = 1 THEN 'contact_role' ELSE 'account' END AS link_type
-FROM pairs AS p
-JOIN opportunities AS op
-  ON op.opportunity_id = p.opportunity_id;
+FROM pairs AS p;
