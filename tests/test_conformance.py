@@ -116,6 +116,5 @@ def test_validate_counts_match_duckdb(engine_dir: Path, reference: tuple[Path, d
     ctx = ProjectContext(engine_dir)
     apply(ctx)
     report = run_validation(ctx)
-    print('ERRS', [(r.name, r.view, r.message) for r in report.results if r.status == 'error'])
     assert _counts(report) == _counts(reference[1]["report"])
     assert report.rows_fetched <= reference[1]["report"].rows_fetched + 10

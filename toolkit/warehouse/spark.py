@@ -20,11 +20,11 @@ from toolkit.warehouse.dbapi import require, short_error
 FINGERPRINT_PROPERTY = "b2b_fingerprint"
 
 
-
 # Spark's constraint propagation infers every implied predicate over each alias; on the views'
 # 15->18 id expressions (one CASE per character) its planner ran out of a 1 GiB heap on a single
 # check (issue 6, opportunities view). The rule only adds filters: turning it off keeps results.
 SESSION_DEFAULTS = {"spark.sql.constraintPropagation.enabled": "false"}
+
 
 class SparkSqlMixin:
     """What Spark and Databricks share: fingerprints as view properties."""
