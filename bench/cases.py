@@ -56,32 +56,41 @@ def case_validate(project: Path, repeat: int) -> dict[str, Any]:
     }
 
 
+HEADLINE_SEGMENT = "software_open_pipeline"  # the hardest: account and opportunity filters
+
+
 def case_segment(project: Path, repeat: int) -> dict[str, Any]:
-    """A people segment over the views vs the same segment hand-written over the raw tables."""
+    """People segments over the views vs the same segments hand-written over the raw tables. The
+    target is judged on HEADLINE_SEGMENT; every demo segment is timed and reported."""
+    import sqlglot
+
     from bench.segment_reference import BASE, REFERENCE
     from toolkit.segments.compile import SegmentCompiler, get_segment
 
     ctx = ProjectContext(project)
-    name = "software_open_pipeline"
-    ours = SegmentCompiler(ctx).compile(get_segment(ctx, name), "duckdb").sql
-    import sqlglot
-
-    theirs = sqlglot.transpile(BASE + REFERENCE[name], write="duckdb")[0]
+    compiler = SegmentCompiler(ctx)
 
     def run(sql: str) -> set[str]:
         with ctx.adapter() as adapter:
             return {str(r[0]) for r in adapter.fetchall(sql)}
 
-    got, want = run(ours), run(theirs)
-    if got != want:
-        raise SystemExit(f"segment {name}: {len(got)} users vs {len(want)} hand-written")
-    t = interleaved({"segment": lambda: run(ours), "handwritten": lambda: run(theirs)}, repeat=repeat)
-    return {
-        "segment": name,
-        "users": len(got),
-        "timing": {k: v.as_dict() for k, v in t.items()},
-        "segment_over_handwritten": round(t["segment"].median_s / t["handwritten"].median_s, 3),
-    }
+    each: dict[str, Any] = {}
+    for name in sorted(REFERENCE, key=lambda k: k != HEADLINE_SEGMENT):
+        ours = compiler.compile(get_segment(ctx, name), "duckdb").sql
+        theirs = sqlglot.transpile(BASE + REFERENCE[name], write="duckdb")[0]
+        got, want = run(ours), run(theirs)
+        if got != want:
+            raise SystemExit(f"segment {name}: {len(got)} users vs {len(want)} hand-written")
+        t = interleaved(
+            {"segment": lambda q=ours: run(q), "handwritten": lambda q=theirs: run(q)}, repeat=repeat
+        )
+        each[name] = {
+            "users": len(got),
+            "timing": {k: v.as_dict() for k, v in t.items()},
+            "segment_over_handwritten": round(t["segment"].median_s / t["handwritten"].median_s, 3),
+        }
+    head = each[HEADLINE_SEGMENT]
+    return {"segment": HEADLINE_SEGMENT, **head, "all": each}
 
 
 HWM = (
