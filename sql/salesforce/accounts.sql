@@ -1,5 +1,6 @@
 {#- One row per (person, account): the contact's own account (direct) and, where the org syncs
     AccountContactRelation, the accounts it relates to. Grain: user_id, account_id. -#}
+{% import '_people.sql' as identity_sql with context %}
 {% set a = src.account %}
 {% set r = src.account_contact_relation %}
 WITH pairs AS (
@@ -7,7 +8,7 @@ WITH pairs AS (
       it are dropped and only the rest are grouped, instead of grouping every link: a reader
       filtering on the account pays a join, not a GROUP BY over all people -#}
   SELECT bc.user_id, bc.account_id, 1 AS is_direct
-  FROM {{ view('contacts') }} AS bc
+  FROM {{ identity_sql.person_keys() }} AS bc
   WHERE bc.account_id IS NOT NULL
 {% if r.present %}
   UNION ALL
@@ -16,7 +17,7 @@ WITH pairs AS (
     {{ sfid(r.col('r', 'account_id')) }} AS account_id,
     MAX(CASE WHEN {{ r.col('r', 'is_direct') }} THEN 1 ELSE 0 END) AS is_direct
   FROM {{ r.table }} AS r
-  JOIN {{ view('contacts') }} AS bc
+  JOIN {{ identity_sql.person_keys() }} AS bc
     ON bc.contact_id = {{ sfid(r.col('r', 'contact_id')) }}
   WHERE {{ r.live('r') }}
     AND B2B_IS_NOT_FALSE({{ r.col('r', 'is_active') }})

@@ -1,5 +1,6 @@
 {#- One row per person who is a live contact. Grain: user_id.
     converted_from_lead_id: the earliest live lead converted into this contact. -#}
+{% import '_people.sql' as identity_sql with context %}
 {% set c = src.contact %}
 {% set l = src.lead %}
 WITH converted AS (
@@ -24,30 +25,9 @@ WITH converted AS (
     {{ c.col('c', 'last_modified_date') }} AS updated_at
     {% for e in extras('c', 'contact') %}, {{ e }}
     {% endfor %}
-  FROM {{ c.table }} AS c
-  WHERE {{ c.live('c') }} AND {{ c.col('c', 'id') }} IS NOT NULL
+  {{ identity_sql.live_contacts(c) }}
 ), people AS (
-{% if identity.strategy == 'crm_id' %}
-  SELECT CAST(ct.contact_id AS TEXT) AS user_id, ct.*
-  FROM contacts AS ct
-{% elif identity.strategy == 'mapping' %}
-  SELECT CAST({{ identity.mapping.external_id('m') }} AS TEXT) AS user_id, ct.*
-  FROM contacts AS ct
-  JOIN {{ identity.mapping.table }} AS m
-    ON {{ sfid(identity.mapping.contact_id('m')) }} = ct.contact_id
-  WHERE {{ identity.mapping.external_id('m') }} IS NOT NULL
-{% else %}
-  {#- email: one person per address; the most recently updated contact wins #}
-  SELECT ranked.* FROM (
-    SELECT
-      LOWER(TRIM(ct.email)) AS user_id,
-      ct.*,
-      ROW_NUMBER() OVER (PARTITION BY LOWER(TRIM(ct.email)) ORDER BY ct.updated_at DESC, ct.contact_id) AS b2b_rank
-    FROM contacts AS ct
-    WHERE ct.email IS NOT NULL AND TRIM(ct.email) <> ''
-  ) AS ranked
-  WHERE ranked.b2b_rank = 1
-{% endif %}
+{{ identity_sql.people('contacts') }}
 )
 SELECT
   p.user_id,

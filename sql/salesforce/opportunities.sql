@@ -2,6 +2,7 @@
     OpportunityContactRole (link_type contact_role) or because their account owns it (link_type
     account); a pair linked both ways is one row, contact_role. Roles pointing at deleted
     contacts drop out by the join to the live contacts view. Grain: user_id, opportunity_id. -#}
+{% import '_people.sql' as identity_sql with context %}
 {% set o = src.opportunity %}
 {% set r = src.opportunity_contact_role %}
 WITH opportunities AS (
@@ -25,7 +26,7 @@ WITH opportunities AS (
     MIN({{ r.col('r', 'role') }}) AS contact_role,
     MAX(CASE WHEN {{ r.col('r', 'is_primary') }} THEN 1 ELSE 0 END) AS is_primary
   FROM {{ r.table }} AS r
-  JOIN {{ view('contacts') }} AS bc
+  JOIN {{ identity_sql.person_keys() }} AS bc
     ON bc.contact_id = {{ sfid(r.col('r', 'contact_id')) }}
   WHERE {{ r.live('r') }}
   GROUP BY bc.user_id, {{ sfid(r.col('r', 'opportunity_id')) }}
@@ -68,7 +69,7 @@ WITH opportunities AS (
     {% for e in extra_names('opportunity', 'op') %}, {{ e }}
     {% endfor %}
   FROM opportunities AS op
-  JOIN {{ view('contacts') }} AS bc
+  JOIN {{ identity_sql.person_keys() }} AS bc
     ON bc.account_id = op.account_id
   LEFT JOIN roles AS rl
     ON rl.user_id = bc.user_id AND rl.opportunity_id = op.opportunity_id

@@ -5,7 +5,74 @@ WITH pairs AS (
     bc.user_id,
     bc.account_id,
     1 AS is_direct
-  FROM b2b.b2b_contacts AS bc
+  FROM (
+    SELECT
+      pk.user_id AS user_id,
+      pk.contact_id AS contact_id,
+      pk.account_id AS account_id
+    FROM (
+      SELECT
+        CAST(ct.contact_id AS VARCHAR(MAX)) AS user_id,
+        ct.*
+      FROM (
+        SELECT
+          CASE
+            WHEN LEN(c.id) = 15
+            THEN c.id + SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            ) + SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            ) + SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            )
+            ELSE c.id
+          END AS contact_id,
+          CASE
+            WHEN LEN(c.account_id) = 15
+            THEN c.account_id + SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.account_id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            ) + SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.account_id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            ) + SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.account_id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            )
+            ELSE c.account_id
+          END AS account_id,
+          c.email AS email,
+          c.last_modified_date AS updated_at
+        FROM salesforce.contact AS c
+        WHERE
+          (
+            COALESCE(c.is_deleted, 0) = 0 AND COALESCE(c._fivetran_deleted, 0) = 0
+          )
+          AND NOT c.id IS NULL
+      ) AS ct
+    ) AS pk
+  ) AS bc
   WHERE
     NOT bc.account_id IS NULL
   UNION ALL
@@ -36,7 +103,74 @@ WITH pairs AS (
     END AS account_id,
     MAX(CASE WHEN r.is_direct <> 0 THEN 1 ELSE 0 END) AS is_direct
   FROM salesforce.account_contact_relation AS r
-  JOIN b2b.b2b_contacts AS bc
+  JOIN (
+    SELECT
+      pk.user_id AS user_id,
+      pk.contact_id AS contact_id,
+      pk.account_id AS account_id
+    FROM (
+      SELECT
+        CAST(ct.contact_id AS VARCHAR(MAX)) AS user_id,
+        ct.*
+      FROM (
+        SELECT
+          CASE
+            WHEN LEN(c.id) = 15
+            THEN c.id + SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            ) + SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            ) + SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            )
+            ELSE c.id
+          END AS contact_id,
+          CASE
+            WHEN LEN(c.account_id) = 15
+            THEN c.account_id + SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.account_id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            ) + SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.account_id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            ) + SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.account_id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            )
+            ELSE c.account_id
+          END AS account_id,
+          c.email AS email,
+          c.last_modified_date AS updated_at
+        FROM salesforce.contact AS c
+        WHERE
+          (
+            COALESCE(c.is_deleted, 0) = 0 AND COALESCE(c._fivetran_deleted, 0) = 0
+          )
+          AND NOT c.id IS NULL
+      ) AS ct
+    ) AS pk
+  ) AS bc
     ON bc.contact_id = CASE
       WHEN LEN(r.contact_id) = 15
       THEN r.contact_id + SUBSTRING(

@@ -173,7 +173,110 @@ WITH opportunities AS (
     MIN(r.role) AS contact_role,
     MAX(CASE WHEN r.is_primary THEN 1 ELSE 0 END) AS is_primary
   FROM salesforce.opportunity_contact_role AS r
-  JOIN b2b.b2b_contacts AS bc
+  JOIN (
+    SELECT
+      pk.user_id,
+      pk.contact_id,
+      pk.account_id
+    FROM (
+      SELECT
+        CAST(ct.contact_id AS VARCHAR(MAX)) AS user_id,
+        ct.*
+      FROM (
+        SELECT
+          CASE
+            WHEN LENGTH(c.id) = 15
+            THEN c.id || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+              CASE WHEN ASCII(SUBSTRING(c.id FROM 1 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 2 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 3 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 4 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 5 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+            ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+              CASE WHEN ASCII(SUBSTRING(c.id FROM 6 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 7 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 8 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 9 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 10 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+            ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+              CASE WHEN ASCII(SUBSTRING(c.id FROM 11 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 12 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 13 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 14 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 15 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+            ) + 1 FOR 1)
+            ELSE c.id
+          END AS contact_id,
+          CASE
+            WHEN LENGTH(c.account_id) = 15
+            THEN c.account_id || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+              CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 1 FOR 1)) BETWEEN 65 AND 90
+                THEN 1
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 2 FOR 1)) BETWEEN 65 AND 90
+                THEN 2
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 3 FOR 1)) BETWEEN 65 AND 90
+                THEN 4
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 4 FOR 1)) BETWEEN 65 AND 90
+                THEN 8
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 5 FOR 1)) BETWEEN 65 AND 90
+                THEN 16
+                ELSE 0
+              END
+            ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+              CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 6 FOR 1)) BETWEEN 65 AND 90
+                THEN 1
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 7 FOR 1)) BETWEEN 65 AND 90
+                THEN 2
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 8 FOR 1)) BETWEEN 65 AND 90
+                THEN 4
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 9 FOR 1)) BETWEEN 65 AND 90
+                THEN 8
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 10 FOR 1)) BETWEEN 65 AND 90
+                THEN 16
+                ELSE 0
+              END
+            ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+              CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 11 FOR 1)) BETWEEN 65 AND 90
+                THEN 1
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 12 FOR 1)) BETWEEN 65 AND 90
+                THEN 2
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 13 FOR 1)) BETWEEN 65 AND 90
+                THEN 4
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 14 FOR 1)) BETWEEN 65 AND 90
+                THEN 8
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 15 FOR 1)) BETWEEN 65 AND 90
+                THEN 16
+                ELSE 0
+              END
+            ) + 1 FOR 1)
+            ELSE c.account_id
+          END AS account_id,
+          c.email AS email,
+          c.last_modified_date AS updated_at
+        FROM salesforce.contact AS c
+        WHERE
+          (
+            NOT c.is_deleted IS TRUE AND NOT c._fivetran_deleted IS TRUE
+          )
+          AND NOT c.id IS NULL
+      ) AS ct
+    ) AS pk
+  ) AS bc
     ON bc.contact_id = CASE
       WHEN LENGTH(r.contact_id) = 15
       THEN r.contact_id || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
@@ -354,7 +457,110 @@ WITH opportunities AS (
     0 AS is_primary,
     0 AS via_role
   FROM opportunities AS op
-  JOIN b2b.b2b_contacts AS bc
+  JOIN (
+    SELECT
+      pk.user_id,
+      pk.contact_id,
+      pk.account_id
+    FROM (
+      SELECT
+        CAST(ct.contact_id AS VARCHAR(MAX)) AS user_id,
+        ct.*
+      FROM (
+        SELECT
+          CASE
+            WHEN LENGTH(c.id) = 15
+            THEN c.id || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+              CASE WHEN ASCII(SUBSTRING(c.id FROM 1 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 2 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 3 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 4 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 5 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+            ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+              CASE WHEN ASCII(SUBSTRING(c.id FROM 6 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 7 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 8 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 9 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 10 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+            ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+              CASE WHEN ASCII(SUBSTRING(c.id FROM 11 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 12 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 13 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 14 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id FROM 15 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+            ) + 1 FOR 1)
+            ELSE c.id
+          END AS contact_id,
+          CASE
+            WHEN LENGTH(c.account_id) = 15
+            THEN c.account_id || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+              CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 1 FOR 1)) BETWEEN 65 AND 90
+                THEN 1
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 2 FOR 1)) BETWEEN 65 AND 90
+                THEN 2
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 3 FOR 1)) BETWEEN 65 AND 90
+                THEN 4
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 4 FOR 1)) BETWEEN 65 AND 90
+                THEN 8
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 5 FOR 1)) BETWEEN 65 AND 90
+                THEN 16
+                ELSE 0
+              END
+            ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+              CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 6 FOR 1)) BETWEEN 65 AND 90
+                THEN 1
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 7 FOR 1)) BETWEEN 65 AND 90
+                THEN 2
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 8 FOR 1)) BETWEEN 65 AND 90
+                THEN 4
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 9 FOR 1)) BETWEEN 65 AND 90
+                THEN 8
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 10 FOR 1)) BETWEEN 65 AND 90
+                THEN 16
+                ELSE 0
+              END
+            ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+              CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 11 FOR 1)) BETWEEN 65 AND 90
+                THEN 1
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 12 FOR 1)) BETWEEN 65 AND 90
+                THEN 2
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 13 FOR 1)) BETWEEN 65 AND 90
+                THEN 4
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 14 FOR 1)) BETWEEN 65 AND 90
+                THEN 8
+                ELSE 0
+              END + CASE
+                WHEN ASCII(SUBSTRING(c.account_id FROM 15 FOR 1)) BETWEEN 65 AND 90
+                THEN 16
+                ELSE 0
+              END
+            ) + 1 FOR 1)
+            ELSE c.account_id
+          END AS account_id,
+          c.email AS email,
+          c.last_modified_date AS updated_at
+        FROM salesforce.contact AS c
+        WHERE
+          (
+            NOT c.is_deleted IS TRUE AND NOT c._fivetran_deleted IS TRUE
+          )
+          AND NOT c.id IS NULL
+      ) AS ct
+    ) AS pk
+  ) AS bc
     ON bc.account_id = op.account_id
   LEFT JOIN roles AS rl
     ON rl.user_id = bc.user_id AND rl.opportunity_id = op.opportunity_id

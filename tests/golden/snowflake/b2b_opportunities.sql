@@ -149,7 +149,74 @@ WITH opportunities AS (
     MIN(r.role) AS contact_role,
     MAX(CASE WHEN r.is_primary THEN 1 ELSE 0 END) AS is_primary
   FROM salesforce.opportunity_contact_role AS r
-  JOIN b2b.b2b_contacts AS bc
+  JOIN (
+    SELECT
+      pk.user_id,
+      pk.contact_id,
+      pk.account_id
+    FROM (
+      SELECT
+        CAST(ct.contact_id AS VARCHAR) AS user_id,
+        ct.*
+      FROM (
+        SELECT
+          CASE
+            WHEN LENGTH(c.id) = 15
+            THEN c.id || SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            ) || SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            ) || SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            )
+            ELSE c.id
+          END AS contact_id,
+          CASE
+            WHEN LENGTH(c.account_id) = 15
+            THEN c.account_id || SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.account_id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            ) || SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.account_id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            ) || SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.account_id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            )
+            ELSE c.account_id
+          END AS account_id,
+          c.email AS email,
+          c.last_modified_date AS updated_at
+        FROM salesforce.contact AS c
+        WHERE
+          (
+            NOT COALESCE(c.is_deleted, FALSE) AND NOT COALESCE(c._fivetran_deleted, FALSE)
+          )
+          AND NOT c.id IS NULL
+      ) AS ct
+    ) AS pk
+  ) AS bc
     ON bc.contact_id = CASE
       WHEN LENGTH(r.contact_id) = 15
       THEN r.contact_id || SUBSTRING(
@@ -294,7 +361,74 @@ WITH opportunities AS (
     0 AS is_primary,
     0 AS via_role
   FROM opportunities AS op
-  JOIN b2b.b2b_contacts AS bc
+  JOIN (
+    SELECT
+      pk.user_id,
+      pk.contact_id,
+      pk.account_id
+    FROM (
+      SELECT
+        CAST(ct.contact_id AS VARCHAR) AS user_id,
+        ct.*
+      FROM (
+        SELECT
+          CASE
+            WHEN LENGTH(c.id) = 15
+            THEN c.id || SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            ) || SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            ) || SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            )
+            ELSE c.id
+          END AS contact_id,
+          CASE
+            WHEN LENGTH(c.account_id) = 15
+            THEN c.account_id || SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.account_id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            ) || SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.account_id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            ) || SUBSTRING(
+              'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+              (
+                CASE WHEN ASCII(SUBSTRING(c.account_id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(c.account_id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+              ) + 1,
+              1
+            )
+            ELSE c.account_id
+          END AS account_id,
+          c.email AS email,
+          c.last_modified_date AS updated_at
+        FROM salesforce.contact AS c
+        WHERE
+          (
+            NOT COALESCE(c.is_deleted, FALSE) AND NOT COALESCE(c._fivetran_deleted, FALSE)
+          )
+          AND NOT c.id IS NULL
+      ) AS ct
+    ) AS pk
+  ) AS bc
     ON bc.account_id = op.account_id
   LEFT JOIN roles AS rl
     ON rl.user_id = bc.user_id AND rl.opportunity_id = op.opportunity_id

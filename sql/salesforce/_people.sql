@@ -1,0 +1,46 @@
+{#- Who a contact is on the platform, in one place: the identity strategy.
+    people(relation): live contacts (contact_id, email, updated_at, ...) -> the same rows with a
+      user_id in front, one row per user_id.
+    person_keys(): just user_id, contact_id, account_id, read from the contact table. The link
+      views (accounts, opportunities) join this instead of the contacts view: same people, but
+      without the contacts view's converted-lead lookup, which a link never needs.
+    Import with context: {% import '_people.sql' as identity_sql with context %} -#}
+{% macro people(relation) -%}
+{% if identity.strategy == 'crm_id' %}
+  SELECT CAST(ct.contact_id AS TEXT) AS user_id, ct.*
+  FROM {{ relation }} AS ct
+{% elif identity.strategy == 'mapping' %}
+  SELECT CAST({{ identity.mapping.external_id('m') }} AS TEXT) AS user_id, ct.*
+  FROM {{ relation }} AS ct
+  JOIN {{ identity.mapping.table }} AS m
+    ON {{ sfid(identity.mapping.contact_id('m')) }} = ct.contact_id
+  WHERE {{ identity.mapping.external_id('m') }} IS NOT NULL
+{% else %}
+  {#- email: one person per address; the most recently updated contact wins #}
+  SELECT ranked.* FROM (
+    SELECT
+      LOWER(TRIM(ct.email)) AS user_id,
+      ct.*,
+      ROW_NUMBER() OVER (PARTITION BY LOWER(TRIM(ct.email)) ORDER BY ct.updated_at DESC, ct.contact_id) AS b2b_rank
+    FROM {{ relation }} AS ct
+    WHERE ct.email IS NOT NULL AND TRIM(ct.email) <> ''
+  ) AS ranked
+  WHERE ranked.b2b_rank = 1
+{% endif %}
+{%- endmacro %}
+
+{% macro live_contacts(c) -%}
+  FROM {{ c.table }} AS c
+  WHERE {{ c.live('c') }} AND {{ c.col('c', 'id') }} IS NOT NULL
+{%- endmacro %}
+
+{% macro person_keys() -%}
+{% set c = src.contact %}
+(
+  SELECT pk.user_id, pk.contact_id, pk.account_id FROM (
+{{ people("(SELECT " ~ sfid(c.col('c', 'id')) ~ " AS contact_id, " ~ sfid(c.col('c', 'account_id')) ~ " AS account_id, "
+          ~ c.col('c', 'email') ~ " AS email, " ~ c.col('c', 'last_modified_date') ~ " AS updated_at "
+          ~ live_contacts(c) ~ ")") }}
+  ) AS pk
+)
+{%- endmacro %}
