@@ -226,22 +226,6 @@ END AS cause
 FROM unmatched AS u
 {joins}"""
         return "diagnosed"
-        p, pe = self.platform_cte(), self.people_cte()
-        self.ctes["unmatched"] = (
-            f"SELECT pe.* FROM {pe} AS pe WHERE NOT EXISTS (SELECT 1 FROM {p} AS p WHERE p.external_id = pe.user_id)"
-        )
-        # the first cause that fits, in the documented order
-        self.ctes["diagnosed"] = f"""SELECT u.entity, u.user_id, CASE
-  WHEN EXISTS (SELECT 1 FROM {p} AS p WHERE LOWER(p.external_id) = LOWER(u.user_id)) THEN 'case_mismatch'
-  WHEN EXISTS (SELECT 1 FROM {p} AS p WHERE TRIM(p.external_id) = TRIM(u.user_id)) THEN 'whitespace'
-  WHEN LENGTH(u.user_id) = 18 AND EXISTS (SELECT 1 FROM {p} AS p WHERE p.external_id = SUBSTRING(u.user_id, 1, 15)) THEN 'salesforce_15_vs_18'
-  WHEN LENGTH(u.user_id) = 15 AND EXISTS (SELECT 1 FROM {p} AS p WHERE LENGTH(p.external_id) = 18 AND SUBSTRING(p.external_id, 1, 15) = u.user_id) THEN 'salesforce_15_vs_18'
-  WHEN u.lead_id IS NOT NULL AND EXISTS (SELECT 1 FROM {p} AS p WHERE p.external_id = u.lead_id) THEN 'converted_lead'
-  WHEN u.email IS NOT NULL AND EXISTS (SELECT 1 FROM {p} AS p WHERE LOWER(p.external_id) = LOWER(TRIM(u.email))) THEN 'email_as_id'
-  ELSE 'unknown'
-END AS cause
-FROM unmatched AS u"""
-        return "diagnosed"
 
     def live_accounts_cte(self) -> str:
         if "live_accounts" not in self.ctes:
