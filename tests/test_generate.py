@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from toolkit.context import ProjectContext
 from toolkit.dialects import DIALECTS, get_or_raise
-from toolkit.transpile import compile_views, write_views
+from toolkit.transpile import compile_ddl, compile_views, write_views
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -55,6 +55,15 @@ def test_generate_is_byte_identical_across_runs(project: Path, tmp_path: Path) -
     ctx2 = ProjectContext(project)
     write_views(compile_views(ctx2, list(DIALECTS)), tmp_path / "b")
     assert _files(tmp_path / "a") == _files(tmp_path / "b")
+
+
+def test_parallel_generate_equals_sequential(project: Path, tmp_path: Path) -> None:
+    """`b2b generate` compiles on forked workers; the files are the ones one process writes."""
+    ctx = ProjectContext(project)
+    write_views(compile_views(ctx, list(DIALECTS)), tmp_path / "one")
+    write_views(compile_ddl(ProjectContext(project), list(DIALECTS)), tmp_path / "many")
+    assert _files(tmp_path / "one") == _files(tmp_path / "many")
+    assert len(_files(tmp_path / "many")) == len(ctx.project.entities()) * len(DIALECTS)
 
 
 def test_golden_files(project: Path, tmp_path: Path) -> None:

@@ -89,10 +89,10 @@ def generate(
 ) -> None:
     """Write <out>/<dialect>/<view>.sql: each view's create-or-replace DDL. No connection needed."""
     from toolkit.dialects import TARGETS
-    from toolkit.transpile import compile_views, write_views
+    from toolkit.transpile import compile_ddl, write_views
 
     ctx = _ctx(project_dir, profiles_dir, target)
-    views = compile_views(ctx, list(dialects) or list(TARGETS))
+    views = compile_ddl(ctx, list(dialects) or list(TARGETS))
     out = out_dir if out_dir is not None else ctx.project_dir / "target"
     paths = write_views(views, out)
     click.echo(
