@@ -133,27 +133,36 @@ def _mark(value: float, target: float, higher_is_better: bool = False) -> str:
     return "met" if ok else "**missed**"
 
 
-NOTES = """## Why two targets are missed (profiles)
+NOTES = """## What the profiles say (DuckDB JSON profiles, 10M contacts)
 
-**One query per check vs validate (x1.7 at 10M, target x2).** Validate sends one statement whose
-shared CTEs read each view once; the per-check baseline re-reads views for every check. On DuckDB
-a view re-read is cheap (in-process, parallel, columnar), and the dominant costs are computed
-once by both: the grain GROUP BYs (1-1.5M keys per view), the distinct-id checksums and the
-diagnosis joins (DuckDB JSON profile of the combined statement at 1M: HASH_GROUP_BY 0.32 s on
-1.5M platform ids, the checksum FILTER 0.34 s, view CTEs 0.2-0.5 s each). Even the hand-written
-minimal query is only x1.36 faster than per-check at 10M, so the x2 is out of reach against this
-baseline on DuckDB; in a warehouse, where each query pays compilation, queueing and a scan of
-remote storage, each re-read costs far more. The ratio grows with scale (x1.34, x1.47, x1.71).
+**Segment over the views vs hand-written over raw tables (headline `software_open_pipeline`).**
+Was x2.94 at 10M. Profile then: the pair GROUP BYs inside `b2b_accounts` (10M links) and
+`b2b_opportunities` (9M links) sat between the segment's filters and the scans. Fixed in the
+product: the link views group only relation and role links (the direct and account-owned links
+are unique already, since the contacts view's grain is user_id) and join lean person keys from
+`_people.sql` (no converted-lead lookup, which DuckDB does not remove from a view read several
+times). Segment 6.1 s -> 2.5-2.9 s; x1.27 to x1.39 over two full runs (run-to-run spread is about
+0.1 on this 2-core machine). What remains: the segment evaluates the contact table five times (the
+people, the direct account link, the relation link, the role link, the account-owned opportunity
+link), each a 9.8M-row scan with the 15->18 id projection (sum of operator time 5.3 s vs 3.7 s);
+the hand-written query reads it once into a CTE that DuckDB materialises and reuses. Tried and
+dropped: a contacts CTE inside each link view (DuckDB materialises it: 3.9 s, slower); the
+converted-lead lookup written with HAVING so DuckDB's join elimination removes it (it does for one
+reference, not for several: no gain); role attributes through a LEFT JOIN the optimiser can drop
+(it drops it, but no gain). Segments that need no link view are near parity at 10M
+(`closing_in_q2` x1.06, `nurture_or_japan` x0.95).
 
-**Segment over views vs hand-written over raw tables (x2.9 at 10M, target x1.2).** Profile of
-`software_open_pipeline` at 1M (0.51 s): the two pair GROUP BYs inside `b2b_accounts` (1.03M
-rows, 0.13 s) and `b2b_opportunities` (0.90M rows, 0.10 s), which make the views' grain
-contract (one row per person and account or opportunity, merging direct and related links), and
-three scans of the contacts view (0.13 s). The hand-written query joins the raw tables without
-that grouping and filters accounts first. Tried: grouping after the join by every output column,
-so that an account filter is pushed below the GROUP BY: no gain at 1M (x2.51), slower validate;
-reverted. Next: a segment compiler that reads the link tables directly when it does not need the
-views' grain (semi-joins are insensitive to duplicates).
+**One query per check vs validate (x1.5 at 10M, target x2).** The minimal hand-written statement
+that computes the same numbers is itself only x1.26 faster than one query per check at 10M
+(per-check 50.5 s, hand-written 40.2 s), and validate is faster than that hand-written query
+(x0.84). On DuckDB, re-reading a view is cheap next to what every check must compute once
+whoever runs it: the grain GROUP BYs (9.8M-10M keys per view), the distinct-id GROUP BYs of the
+checksum check, the platform joins. Making the views cheaper for segments lowered this ratio
+(x1.71 -> x1.50): the per-check baseline gains most from expensive views. Tried: CTE
+materialisation hints in the combined statement (platform not materialised, views not
+materialised): DuckDB's default (materialise what is read more than once) was fastest. In a
+warehouse, where each statement pays compilation, queueing and a remote scan, one statement
+instead of 24 saves far more; that is not measured here.
 """
 
 

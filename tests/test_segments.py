@@ -122,6 +122,42 @@ def test_extra_fields_are_segment_fields(project: Path) -> None:
     assert len(_run(ctx, sql, "duckdb", transpile=False)) > 0
 
 
+TYPED = """  vp_contacts:
+    where:
+      all:
+        - {field: person.person_type, eq: contact}
+        - {field: contact.title, contains: vp}
+  not_vp_contacts:
+    where:
+      all:
+        - {field: person.person_type, eq: contact}
+        - not: {field: contact.title, contains: vp}
+"""
+
+
+def test_person_type_segments_read_one_view_and_keep_not_semantics(project: Path) -> None:
+    """A segment restricted to contacts reads the contacts view alone and tests the contact's own
+    columns on the row (no semi-join); under `not` the semi-join stays, so a contact whose title
+    is NULL is 'not a VP' rather than dropped. The two segments partition the contacts."""
+    (project / "b2b_project.yml").write_text((project / "b2b_project.yml").read_text() + TYPED)
+    ctx = ProjectContext(project)
+    with ctx.adapter() as adapter, adapter.transaction():
+        adapter.execute("UPDATE salesforce.contact SET title = NULL WHERE SUBSTRING(id, 18, 1) IN ('A', 'B')")
+    apply(ctx)
+    compiler = SegmentCompiler(ctx)
+    vp = compiler.compile(get_segment(ctx, "vp_contacts"), "duckdb")
+    not_vp = compiler.compile(get_segment(ctx, "not_vp_contacts"), "duckdb")
+    tables = {t.name for t in vp.tree.find_all(exp.Table)}
+    assert tables == {"b2b_contacts"} and not list(vp.tree.find_all(exp.In))
+    assert list(not_vp.tree.find_all(exp.In))  # the semi-join under `not`
+    got_vp, got_not = (_run(ctx, c.sql, "duckdb", transpile=False) for c in (vp, not_vp))
+    with ctx.adapter() as adapter:
+        everyone = {str(r[0]) for r in adapter.fetchall("SELECT user_id FROM b2b.b2b_contacts")}
+        null_titles = adapter.fetchall("SELECT COUNT(*) FROM b2b.b2b_contacts WHERE title IS NULL")[0][0]
+    assert null_titles > 0 and got_vp and got_not
+    assert not got_vp & got_not and got_vp | got_not == everyone
+
+
 def test_compile_out_writes_one_file_per_segment_per_dialect(project: Path, tmp_path: Path) -> None:
     from test_config import run_b2b
 

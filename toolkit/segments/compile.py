@@ -62,6 +62,23 @@ def _leaves(node: Node | None) -> list[Leaf]:
     return [leaf for item in node.items for leaf in _leaves(item)]
 
 
+def _only_person_type(node: Node | None) -> str | None:
+    """'contact' or 'lead' when the top-level condition requires person.person_type to be it."""
+    items: tuple[Node, ...] = ()
+    if isinstance(node, Leaf):
+        items = (node,)
+    elif isinstance(node, Group) and node.kind == "all":
+        items = node.items
+    for item in items:
+        if (
+            isinstance(item, Leaf)
+            and (item.entity, item.column, item.op) == ("person", "person_type", "eq")
+            and item.value in ("contact", "lead")
+        ):
+            return str(item.value)
+    return None
+
+
 @dataclass(frozen=True)
 class CompiledSegment:
     segment: Segment
@@ -159,9 +176,22 @@ class SegmentCompiler:
         sub = exp.select(key).from_(exp.alias_(self.view(view_entity), alias, table=True)).where(where)
         return exp.In(this=exp.column(ident(subject_key), table=ident(subject)), query=exp.Subquery(this=sub))
 
-    def condition(self, node: Node, scope: dict[str, Any], subject: str, subject_entity: str) -> exp.Expr:
+    def condition(
+        self,
+        node: Node,
+        scope: dict[str, Any],
+        subject: str,
+        subject_entity: str,
+        top_direct: str | None = None,
+    ) -> exp.Expr:
+        """`top_direct`: an entity whose leaves in the top-level `all` are read straight off the
+        subject row instead of through a semi-join (the subject is that entity's own view, whose
+        grain is the subject's). Only at the top level, where a NULL and a false both drop the row;
+        under `not` or `any` a semi-join's two-valued answer must stay."""
         if isinstance(node, Leaf):
-            return self.condition(Group("all", (node,), node.path), scope, subject, subject_entity)
+            return self.condition(
+                Group("all", (node,), node.path), scope, subject, subject_entity, top_direct
+            )
         if isinstance(node, Not):
             return exp.Not(this=exp.Paren(this=self.condition(node.item, scope, subject, subject_entity)))
         parts: list[exp.Expr] = []
@@ -170,7 +200,7 @@ class SegmentCompiler:
             for item in node.items:
                 if isinstance(item, Leaf):
                     self._check_field(item, scope)
-                    if item.entity == subject_entity:
+                    if item.entity in (subject_entity, top_direct):
                         parts.append(self._predicate(item, subject))
                     else:
                         related.setdefault(item.entity, []).append(item)
@@ -186,9 +216,10 @@ class SegmentCompiler:
     def query(self, segment: Segment) -> exp.Query:
         if segment.kind == "people":
             user_id = exp.cast(exp.column("user_id", table="u"), exp.DataType.build("TEXT"))
-            q = exp.select(exp.alias_(user_id, "external_user_id")).from_(self._people_source(segment))
+            source, direct = self._people_source(segment)
+            q = exp.select(exp.alias_(user_id, "external_user_id")).from_(source)
             if segment.where is not None:
-                q = q.where(self.condition(segment.where, PEOPLE_SCOPE, "u", "person"))
+                q = q.where(self.condition(segment.where, PEOPLE_SCOPE, "u", "person", direct))
             return q
         if not self.ctx.config.output.catalogs:
             raise ConfigError(
@@ -201,13 +232,24 @@ class SegmentCompiler:
             q = q.where(self.condition(segment.where, ACCOUNT_SCOPE, "a", "account"))
         return q
 
-    def _people_source(self, segment: Segment) -> exp.Expr:
+    def _people_source(self, segment: Segment) -> tuple[exp.Expr, str | None]:
         """The users view, unless the segment reads none of its computed columns (account name,
-        pipeline): then the union of the contacts and leads views, which is what it is made of,
-        without the pipeline aggregation a segment would otherwise pay for on every run."""
+        pipeline): then what it is made of, without the pipeline aggregation a segment would
+        otherwise pay for on every run. That is the contacts (or leads) view alone when the
+        top-level condition requires that person_type, whose own leaves then need no semi-join;
+        else the union of both. Returns the source and the entity read straight off it."""
         computed = set(self.columns("users")) - LEAN_PERSON_COLUMNS
         if any(leaf.entity == "person" and leaf.column in computed for leaf in _leaves(segment.where)):
-            return exp.alias_(self.view("users"), "u", table=True)
+            return exp.alias_(self.view("users"), "u", table=True), None
+        only = _only_person_type(segment.where)
+        if only is not None:
+            entity = f"{only}s"
+            cols: list[exp.Expr] = [exp.column(ident(c)) for c in self.columns(entity)]
+            cols.append(exp.alias_(exp.Literal.string(only), "person_type"))
+            if "account_id" not in self.columns(entity):
+                cols.append(exp.alias_(exp.cast(exp.Null(), exp.DataType.build("TEXT")), "account_id"))
+            typed = exp.select(*cols).from_(self.view(entity))
+            return exp.Subquery(this=typed, alias=exp.TableAlias(this=exp.to_identifier("u"))), only
         contacts = exp.select(
             "user_id",
             exp.alias_(exp.Literal.string("contact"), "person_type"),
@@ -222,9 +264,8 @@ class SegmentCompiler:
             exp.alias_(exp.cast(exp.Null(), exp.DataType.build("TEXT")), "account_id"),
             "updated_at",
         ).from_(self.view("leads"))
-        return exp.Subquery(
-            this=exp.union(contacts, leads, distinct=False), alias=exp.TableAlias(this=exp.to_identifier("u"))
-        )
+        union = exp.union(contacts, leads, distinct=False)
+        return exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("u"))), None
 
     def compile(self, segment: Segment, dialect_name: str) -> CompiledSegment:
         dialect = get_or_raise(dialect_name)
