@@ -141,21 +141,23 @@ Was x2.94 at 10M. Profile then: the pair GROUP BYs inside `b2b_accounts` (10M li
 product: the link views group only relation and role links (the direct and account-owned links
 are unique already, since the contacts view's grain is user_id) and join lean person keys from
 `_people.sql` (no converted-lead lookup, which DuckDB does not remove from a view read several
-times). Segment 6.1 s -> 2.5-2.9 s; x1.27 to x1.39 over two full runs (run-to-run spread is about
-0.1 on this 2-core machine). What remains: the segment evaluates the contact table five times (the
+times). Segment 6.1 s -> 2.8-3.0 s; x1.27 to x1.40 over three full runs (the run-to-run spread of the
+ratio is about 0.1 on this 2-core machine). What remains: the segment evaluates the contact table five times (the
 people, the direct account link, the relation link, the role link, the account-owned opportunity
 link), each a 9.8M-row scan with the 15->18 id projection (sum of operator time 5.3 s vs 3.7 s);
 the hand-written query reads it once into a CTE that DuckDB materialises and reuses. Tried and
 dropped: a contacts CTE inside each link view (DuckDB materialises it: 3.9 s, slower); the
 converted-lead lookup written with HAVING so DuckDB's join elimination removes it (it does for one
 reference, not for several: no gain); role attributes through a LEFT JOIN the optimiser can drop
-(it drops it, but no gain). Segments that need no link view are near parity at 10M
-(`closing_in_q2` x1.06, `nurture_or_japan` x0.95).
+(it drops it, but no gain). The other demo segments are within x1.1 at 10M except
+`no_open_pipeline` (x1.5: an anti-join over the whole opportunities view)
+(`closing_in_q2` x0.98, `emea_event_leads` x1.02, `vp_mid_market` x1.08, `nurture_or_japan` x0.96):
+a segment fixed to one person type reads that view alone (x1.57 -> x1.02 for the leads one).
 
 **One query per check vs validate (x1.5 at 10M, target x2).** The minimal hand-written statement
-that computes the same numbers is itself only x1.26 faster than one query per check at 10M
-(per-check 50.5 s, hand-written 40.2 s), and validate is faster than that hand-written query
-(x0.84). On DuckDB, re-reading a view is cheap next to what every check must compute once
+that computes the same numbers is itself only x1.32 faster than one query per check at 10M
+(per-check 50.7 s, hand-written 38.4 s), and validate is faster than that hand-written query
+(x0.87). On DuckDB, re-reading a view is cheap next to what every check must compute once
 whoever runs it: the grain GROUP BYs (9.8M-10M keys per view), the distinct-id GROUP BYs of the
 checksum check, the platform joins. Making the views cheaper for segments lowered this ratio
 (x1.71 -> x1.50): the per-check baseline gains most from expensive views. Tried: CTE
