@@ -5,6 +5,9 @@
 {% import '_people.sql' as identity_sql with context %}
 {% set o = src.opportunity %}
 {% set r = src.opportunity_contact_role %}
+{% macro opportunity_columns() -%}
+op.opportunity_id, op.account_id, op.opportunity_name, op.stage_name, op.amount, op.close_date, op.is_closed, op.is_won,
+{%- endmacro %}
 WITH opportunities AS (
   SELECT
     {{ sfid(o.col('o', 'id')) }} AS opportunity_id,
@@ -36,14 +39,7 @@ WITH opportunities AS (
       branches instead of waiting above a GROUP BY over every link -#}
   SELECT
     rl.user_id,
-    op.opportunity_id,
-    op.account_id,
-    op.opportunity_name,
-    op.stage_name,
-    op.amount,
-    op.close_date,
-    op.is_closed,
-    op.is_won,
+    {{ opportunity_columns() }}
     rl.contact_role,
     rl.is_primary,
     1 AS via_role
@@ -55,14 +51,7 @@ WITH opportunities AS (
   UNION ALL
   SELECT
     bc.user_id,
-    op.opportunity_id,
-    op.account_id,
-    op.opportunity_name,
-    op.stage_name,
-    op.amount,
-    op.close_date,
-    op.is_closed,
-    op.is_won,
+    {{ opportunity_columns() }}
     CAST(NULL AS TEXT) AS contact_role,
     0 AS is_primary,
     0 AS via_role
