@@ -4,7 +4,6 @@ same process, interleaved, so that machine noise hits both alike."""
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -149,7 +148,3 @@ def case_memory(project: Path) -> dict[str, Any]:
         "export_seconds": round(export_s, 2),
         "csv_mb": round(out.stat().st_size / 2**20, 1),
     }
-
-
-def self_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -71,7 +71,6 @@ def plan_apply(ctx: ProjectContext, config: ProjectConfig | None = None) -> Appl
             name_of[t.name] for t in v.tree.find_all(exp.Table) if t.name in name_of and t.name != v.name.name
         }
         for v in compiled
-        if v.tree is not None  # compile_views always keeps the tree
     }
     return ApplyPlan(ctx.target.name, dialect_name, dialect.create_schema(schema), views, grants, depends_on)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,16 +22,18 @@ from toolkit.render import RenderedView
 
 
 @dataclass(frozen=True)
-class CompiledView:
+class ViewFile:
+    """What `b2b generate` writes: one view's DDL in one dialect."""
+
     entity: str
     dialect: str
     name: exp.Table
     ddl: str  # the create-or-replace statement, ready to run
-    tree: exp.Expr | None  # the query, in the target dialect (None from compile_ddl)
 
-    @property
-    def qualified(self) -> str:
-        return self.name.sql()
+
+@dataclass(frozen=True)
+class CompiledView(ViewFile):
+    tree: exp.Expr  # the query, in the target dialect
 
 
 def check_name_length(view: RenderedView, dialect: TargetDialect) -> None:
@@ -80,36 +83,33 @@ def _compile_share(share: int, shares: int) -> list[tuple[int, str]]:
     ]
 
 
-def compile_ddl(ctx: ProjectContext, dialects: list[str]) -> list[CompiledView]:
+def compile_ddl(ctx: ProjectContext, dialects: list[str]) -> list[ViewFile]:
     """Every view in every dialect, for `b2b generate`: the same DDL as compile_views, compiled
     on all cores where the OS can fork (sqlglot is pure Python: one core does ~100 views a
     second). Trees stay in the workers; the results carry the DDL only."""
     global _WORK
     rendered = ctx.renderer().render_all(ctx.project.entities())
     jobs = [(v, d) for d in dialects for v in rendered]
-    for v, d in jobs:
-        check_name_length(v, get_or_raise(d))
     shares = min(os.cpu_count() or 1, 4, len(dialects))
-    if shares < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return compile_views(ctx, dialects)
-    _WORK = jobs
     ddl: dict[int, str] = {}
-    try:
-        with ProcessPoolExecutor(shares - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_compile_share, k, shares) for k in range(1, shares)]
-            ddl.update(_compile_share(0, shares))  # the parent takes a share too
-            for f in futures:
-                ddl.update(f.result())
-    except Exception:  # a worker's error may not survive pickling: redo it here, where it is raised plainly
-        return compile_views(ctx, dialects)
-    finally:
-        _WORK = []
-    return [
-        CompiledView(v.entity, get_or_raise(d).name, v.name, ddl[i], None) for i, (v, d) in enumerate(jobs)
-    ]
+    if shares > 1 and "fork" in multiprocessing.get_all_start_methods():
+        _WORK = jobs
+        try:
+            with ProcessPoolExecutor(shares - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = [pool.submit(_compile_share, k, shares) for k in range(1, shares)]
+                ddl.update(_compile_share(0, shares))  # the parent takes a share too
+                for f in futures:
+                    ddl.update(f.result())
+        except Exception:  # a worker's error may not survive pickling: redo below, where it is raised plainly
+            ddl = {}
+        finally:
+            _WORK = []
+    if not ddl:
+        ddl = {i: compile_view(v, get_or_raise(d)).ddl for i, (v, d) in enumerate(jobs)}
+    return [ViewFile(v.entity, get_or_raise(d).name, v.name, ddl[i]) for i, (v, d) in enumerate(jobs)]
 
 
-def write_views(views: list[CompiledView], out_dir: Path) -> list[Path]:
+def write_views(views: Sequence[ViewFile], out_dir: Path) -> list[Path]:
     written = []
     for v in views:
         folder = out_dir / v.dialect
