@@ -1,5 +1,6 @@
 {#- One row per person who is a live lead not yet converted (a converted lead is its contact).
     Grain: user_id. -#}
+{% import '_people.sql' as identity_sql with context %}
 {% set l = src.lead %}
 WITH leads AS (
   SELECT
@@ -22,33 +23,7 @@ WITH leads AS (
     AND B2B_IS_NOT_TRUE({{ l.col('l', 'is_converted') }})
     AND {{ l.col('l', 'id') }} IS NOT NULL
 ), people AS (
-{% if identity.strategy == 'crm_id' %}
-  SELECT CAST(ld.lead_id AS TEXT) AS user_id, ld.*
-  FROM leads AS ld
-{% elif identity.strategy == 'mapping' and identity.mapping.lead_id %}
-  SELECT CAST({{ identity.mapping.external_id('m') }} AS TEXT) AS user_id, ld.*
-  FROM leads AS ld
-  JOIN {{ identity.mapping.table }} AS m
-    ON {{ sfid(identity.mapping.lead_id('m')) }} = ld.lead_id
-  WHERE {{ identity.mapping.external_id('m') }} IS NOT NULL
-{% elif identity.strategy == 'mapping' %}
-  {#- no identity.mapping.lead_id_column: leads are not platform users #}
-  SELECT CAST(NULL AS TEXT) AS user_id, ld.*
-  FROM leads AS ld
-  WHERE 1 = 0
-{% else %}
-  {#- email: one person per address, and never an address a contact already has #}
-  SELECT ranked.* FROM (
-    SELECT
-      LOWER(TRIM(ld.email)) AS user_id,
-      ld.*,
-      ROW_NUMBER() OVER (PARTITION BY LOWER(TRIM(ld.email)) ORDER BY ld.updated_at DESC, ld.lead_id) AS b2b_rank
-    FROM leads AS ld
-    WHERE ld.email IS NOT NULL AND TRIM(ld.email) <> ''
-  ) AS ranked
-  WHERE ranked.b2b_rank = 1
-    AND NOT EXISTS (SELECT 1 FROM {{ view('contacts') }} AS bc WHERE bc.user_id = ranked.user_id)
-{% endif %}
+{{ identity_sql.people('leads', key='lead_id', not_in=view('contacts')) }}
 )
 SELECT
   p.user_id,

@@ -45,9 +45,9 @@ WITH leads AS (
     AND NOT l.id IS NULL
 ), people AS (
   SELECT
-    CAST(ld.lead_id AS VARCHAR(MAX)) AS user_id,
-    ld.*
-  FROM leads AS ld
+    CAST(ct.lead_id AS VARCHAR(MAX)) AS user_id,
+    ct.*
+  FROM leads AS ct
 )
 SELECT
   p.user_id,
