@@ -47,11 +47,19 @@
 
 {% macro person_keys() -%}
 {% set c = src.contact %}
+{% set keys -%}
+(
+    SELECT
+      {{ sfid(c.col('c', 'id')) }} AS contact_id,
+      {{ sfid(c.col('c', 'account_id')) }} AS account_id,
+      {{ c.col('c', 'email') }} AS email,
+      {{ c.col('c', 'last_modified_date') }} AS updated_at
+    {{ live_contacts(c) }}
+  )
+{%- endset %}
 (
   SELECT pk.user_id, pk.contact_id, pk.account_id FROM (
-{{ people("(SELECT " ~ sfid(c.col('c', 'id')) ~ " AS contact_id, " ~ sfid(c.col('c', 'account_id')) ~ " AS account_id, "
-          ~ c.col('c', 'email') ~ " AS email, " ~ c.col('c', 'last_modified_date') ~ " AS updated_at "
-          ~ live_contacts(c) ~ ")") }}
+{{ people(keys) }}
   ) AS pk
 )
 {%- endmacro %}
