@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from bench.timing import interleaved, measure
-from bench.validate_case import run_handwritten, run_per_check, run_validate, same_numbers
+from bench.validate_case import (
+    per_check_statements,
+    run_handwritten,
+    run_per_check,
+    run_validate,
+    same_numbers,
+)
 from toolkit.context import ProjectContext
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,11 +45,12 @@ def case_validate(project: Path, repeat: int) -> dict[str, Any]:
     mismatches = same_numbers(report, run_handwritten(ctx))
     if mismatches:
         raise SystemExit("hand-written baseline disagrees with validate:\n" + "\n".join(mismatches))
+    statements = per_check_statements(ctx)
     t = interleaved(
         {
             "validate": lambda: run_validate(ctx),
             "handwritten": lambda: run_handwritten(ctx),
-            "per_check": lambda: run_per_check(ctx),
+            "per_check": lambda: run_per_check(ctx, statements),
         },
         repeat=repeat,
     )

@@ -52,7 +52,10 @@ def render(results: dict) -> str:
 
 def main() -> int:
     if not RESULTS.exists():
-        print(f"no {RESULTS.relative_to(ROOT)}: run the tests first (pytest tests/test_conformance.py)", file=sys.stderr)
+        print(
+            f"no {RESULTS.relative_to(ROOT)}: run the tests first (pytest tests/test_conformance.py)",
+            file=sys.stderr,
+        )
         return 2
     table = render(json.loads(RESULTS.read_text()))
     text = README.read_text()

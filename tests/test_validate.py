@@ -207,3 +207,31 @@ def _plan(d: Path):  # type: ignore[no-untyped-def]
     from toolkit.validate.runner import plan_for
 
     return plan_for(ProjectContext(d), get_or_raise("duckdb"))
+
+
+def test_each_reported_sql_reproduces_its_numbers(engine_project: Path, validated: ValidationReport) -> None:
+    """The `sql` a result carries is what a user reruns to see where a number came from: run
+    alone, it must give that result's numbers."""
+    ctx = ProjectContext(engine_project)
+    assert any(r.failing for r in validated.results)  # numbers worth reproducing
+    with ctx.adapter() as adapter:
+        for r in validated.results:
+            (row,) = adapter.fetchall(r.sql)
+            assert (int(row[0] or 0), sum(int(v or 0) for v in row[1:])) == (r.total, r.failing), r.name
+
+
+def test_standalone_statements_from_one_parse_equal_each_parsed_alone(project: Path) -> None:
+    """compile_plan assembles the standalone statements from the combined statement's CTE trees
+    instead of parsing each one: the SQL must be exactly what parsing each alone gives."""
+    from toolkit.dialects import DIALECTS, get_or_raise
+    from toolkit.validate.runner import compile_plan, compile_sql, plan_for
+
+    ctx = ProjectContext(project)
+    for name in DIALECTS:
+        dialect = get_or_raise(name)
+        plan = plan_for(ctx, dialect)
+        combined, standalone = compile_plan(plan, dialect)
+        assert combined == compile_sql(plan.statement, dialect), name
+        assert len(standalone) == len(plan.checks) > 20
+        for check in plan.checks:
+            assert standalone[id(check)] == compile_sql(plan.standalone(check), dialect), (name, check.name)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlglot
+from sqlglot import exp
 
 from toolkit.context import ProjectContext
 from toolkit.dialects import PROFILE_DIALECT, TargetDialect, get_or_raise
@@ -98,6 +99,23 @@ class ValidationReport:
 def compile_sql(canonical: str, dialect: TargetDialect) -> str:
     tree = sqlglot.parse_one(canonical)
     return dialect.generate(dialect.expand(tree))
+
+
+def compile_plan(plan: Plan, dialect: TargetDialect) -> tuple[str, dict[int, str]]:
+    """The combined statement and every check's standalone one (keyed by id(check)), in the
+    target dialect, from ONE parse: the standalone statements are assembled from the combined
+    statement's CTE trees (parsing 25 statements of the same CTEs cost more than the checks at
+    100k contacts). Equal to compile_sql(plan.standalone(check)), which a test holds."""
+    tree = dialect.expand(sqlglot.parse_one(plan.statement))
+    with_ = tree.args.get("with_")
+    ctes = {cte.alias: cte.this for cte in with_.expressions} if with_ is not None else {}
+    standalone: dict[int, str] = {}
+    for check in plan.checks:
+        q = exp.select("*").from_(exp.to_table(check.metrics_cte))
+        for name in check.metrics:
+            q = q.with_(name, as_=ctes[name].copy(), copy=False)
+        standalone[id(check)] = dialect.generate(q)
+    return dialect.generate(tree), standalone
 
 
 def _status(check: CheckSQL, failing: int, total: int, threshold: float | None, rate: float | None) -> str:
@@ -190,7 +208,7 @@ def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda
     started = time.perf_counter()
     dialect = get_or_raise(PROFILE_DIALECT[ctx.target.type])
     plan = plan_for(ctx, dialect)
-    standalone = {id(c): compile_sql(plan.standalone(c), dialect) for c in plan.checks}
+    combined, standalone = compile_plan(plan, dialect)
     statements = 0
     results: list[CheckResult] = []
     with ctx.adapter() as adapter:
@@ -207,7 +225,7 @@ def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda
         if dialect.CHECKS_IN_ONE_STATEMENT:
             progress(f"running {len(plan.checks)} checks in one statement")
             try:
-                rows = run(compile_sql(plan.statement, dialect))
+                rows = run(combined)
             except WarehouseError as exc:
                 if exc.message.startswith("lost the connection"):
                     raise  # every other statement would fail the same way: say it once
