@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.cases import case_generate, case_memory, case_segment, case_validate
+from bench.postgres_case import case_postgres
 from toolkit.apply import apply
 from toolkit.context import ProjectContext
 from toolkit.demo.run import DEMO_DB, build_demo_database, write_demo_project
@@ -89,6 +90,11 @@ def main() -> int:
     ap.add_argument("--contacts", default="100000,1000000,10000000", help="comma-separated scales")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per case after one warm-up")
     ap.add_argument("--out", type=Path, default=HERE, help="where results.md and results.json go")
+    ap.add_argument(
+        "--postgres",
+        default="",
+        help="comma-separated scales to also run validate and the headline segment on a throwaway PostgreSQL server",
+    )
     ap.add_argument("--render-only", action="store_true", help="rewrite results.md from results.json")
     args = ap.parse_args()
     if args.render_only:
@@ -117,6 +123,16 @@ def main() -> int:
             f"  memory    validate {r['memory']['validate_peak_rss_mb']} MiB, export {r['memory']['export_rows']:,} rows {r['memory']['export_peak_rss_mb']} MiB"
         )
         results["scales"][str(n)] = r
+    for n in [int(x) for x in args.postgres.split(",") if x]:
+        pg = case_postgres(prepare(n), args.repeat)
+        results.setdefault("postgres", {})[str(n)] = pg
+        if "skipped" in pg:
+            print(f"[postgres {n:,}] skipped: {pg['skipped']}")
+        else:
+            print(
+                f"[postgres {n:,}] per-check x{pg['per_check_over_validate']} slower than validate; "
+                f"segment x{pg['segment']['segment_over_handwritten']} of hand-written"
+            )
     results["generate"] = case_generate(prepare(scales[0]), max(args.repeat, 5))
     results["rows_fetched_bound"] = rows_fetched_bound(prepare(scales[0]))
     print(f"generate {results['generate']['timing']['median_s']}s for {results['generate']['files']} files")
@@ -176,7 +192,9 @@ def render(results: dict[str, Any]) -> str:
     lines = [
         "# Benchmark results",
         "",
-        f"Reproduce: `python -m bench --contacts {','.join(scales)} --repeat {results['repeat']}` (or `make bench`); "
+        f"Reproduce: `python -m bench --contacts {','.join(scales)} --repeat {results['repeat']}"
+        + (f" --postgres {','.join(results['postgres'])}" if results.get("postgres") else "")
+        + "` (or `make bench`); "
         f"this run took {results['elapsed_s']} s. Medians of {results['repeat']} runs after a warm-up; contenders interleaved "
         "in the same process, so ratios hold on a noisy machine.",
         "",
@@ -239,6 +257,24 @@ def render(results: dict[str, Any]) -> str:
             f"| {int(n):,} | {mm['validate_peak_rss_mb']} | {mm['engine_only_baseline_peak_rss_mb']} | x{mm['validate_over_engine_rss']} | "
             f"{mm['export_rows']:,} | {mm['export_peak_rss_mb']} | {mm['csv_mb']} |"
         )
+    pg = results.get("postgres", {})
+    if pg:
+        lines += [
+            "",
+            "## The same comparisons on PostgreSQL (a throwaway local server, same org, `--postgres`)",
+            "",
+            "| contacts | validate s | per-check s | per-check/validate | segment s | hand-written segment s | segment/hand |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for n, r in pg.items():
+            if "skipped" in r:
+                lines.append(f"| {int(n):,} | skipped: {r['skipped']} | | | | | |")
+                continue
+            t, g = r["timing"], r["segment"]
+            lines.append(
+                f"| {int(n):,} | {t['validate']['median_s']} | {t['per_check']['median_s']} | x{r['per_check_over_validate']} | "
+                f"{g['timing']['segment']['median_s']} | {g['timing']['handwritten']['median_s']} | x{g['segment_over_handwritten']} |"
+            )
     lines += [
         "",
         f"`b2b generate` spread (max-min)/median: {gen['spread']}. DuckDB is in-process: the `b2b` process's RSS includes the engine's own memory.",

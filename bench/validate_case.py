@@ -33,9 +33,9 @@ def run_handwritten(ctx: ProjectContext) -> dict[str, tuple[Any, ...]]:
     return {r[0]: r[1:] for r in rows}
 
 
-def per_check_statements(ctx: ProjectContext) -> list[str]:
+def per_check_statements(ctx: ProjectContext, dialect_name: str = "duckdb") -> list[str]:
     """One statement per check, compiled before the timing starts (the baseline's SQL is free)."""
-    dialect = get_or_raise("duckdb")
+    dialect = get_or_raise(dialect_name)
     plan = plan_for(ctx, dialect)
     return [compile_sql(plan.standalone(c), dialect) for c in plan.checks]
 

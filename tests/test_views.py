@@ -94,3 +94,54 @@ def test_users(applied: Path, expected: Expected) -> None:
         for r in rows
     }
     assert got == expected.users
+
+
+CORRUPT_ACCOUNTS = [
+    # some accounts get an 18-char id whose checksum is wrong ('ZZZ'); the contacts and
+    # opportunities that pointed at them now say either that exact id or its first 15 chars
+    """UPDATE salesforce.account SET id = SUBSTRING(id, 1, 15) || 'ZZZ'
+    WHERE SUBSTRING(id, 17, 1) IN ('A', 'B', 'C', 'D') AND SUBSTRING(id, 16, 3) <> 'ZZZ'""",
+    """UPDATE salesforce.contact SET account_id = CASE
+      WHEN SUBSTRING(id, 18, 1) IN ('A', 'C', 'E', 'G', 'I', 'K', 'M', 'O', 'Q', 'S', 'U', 'W', 'Y')
+      THEN SUBSTRING(account_id, 1, 15) ELSE SUBSTRING(account_id, 1, 15) || 'ZZZ' END
+    WHERE SUBSTRING(account_id, 1, 15) IN (SELECT SUBSTRING(id, 1, 15) FROM salesforce.account WHERE SUBSTRING(id, 16, 3) = 'ZZZ')""",
+    """UPDATE salesforce.opportunity SET account_id = CASE
+      WHEN SUBSTRING(id, 18, 1) IN ('A', 'C', 'E', 'G', 'I', 'K', 'M', 'O', 'Q', 'S', 'U', 'W', 'Y')
+      THEN SUBSTRING(account_id, 1, 15) ELSE SUBSTRING(account_id, 1, 15) || 'ZZZ' END
+    WHERE SUBSTRING(account_id, 1, 15) IN (SELECT SUBSTRING(id, 1, 15) FROM salesforce.account WHERE SUBSTRING(id, 16, 3) = 'ZZZ')""",
+]
+
+
+def test_links_by_stored_reference_keep_exact_18_char_semantics(engine_project: Path) -> None:
+    """The link views join a contact's stored account id to every form of the account's id (its
+    18 chars and, when its checksum is right, its 15) instead of converting each contact's. That
+    must equal converting: an account whose 18-char id has a wrong checksum is linked only by that
+    exact id, never by its 15-char form (which converts to a different 18-char id)."""
+    from loaders import SOURCE_TABLES
+
+    ctx = ProjectContext(engine_project)
+    with ctx.adapter() as adapter, adapter.transaction():
+        for sql in CORRUPT_ACCOUNTS:
+            adapter.execute(sql)
+    apply(ctx)
+    tables = {}
+    with ctx.adapter() as adapter:
+        for schema, table in SOURCE_TABLES:
+            cols = adapter.fetchall(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                f"WHERE table_schema = '{schema}' AND table_name = '{table}' ORDER BY ordinal_position"
+            )
+            names = ", ".join(c for c, _ in cols)
+            tables[(schema, table)] = (cols, adapter.fetchall(f"SELECT {names} FROM {schema}.{table}"))
+        (short_refs,) = adapter.fetchall(
+            "SELECT COUNT(*) FROM salesforce.contact WHERE LENGTH(account_id) = 15 AND account_id IN "
+            "(SELECT SUBSTRING(id, 1, 15) FROM salesforce.account WHERE SUBSTRING(id, 16, 3) = 'ZZZ')"
+        )[0]
+        accounts = adapter.fetchall("SELECT user_id, account_id, is_direct FROM b2b.b2b_accounts")
+        opps = adapter.fetchall("SELECT user_id, opportunity_id, link_type FROM b2b.b2b_opportunities")
+    want = expected_views(tables)
+    corrupt = {a for _u, a in want.accounts if a.endswith("ZZZ")}
+    assert short_refs > 0 and corrupt, "the planted references exist"
+    assert {(u, a): bool(d) for u, a, d in accounts} == want.accounts
+    assert len(opps) == len(want.opportunities)
+    assert {(u, o): t for u, o, t in opps} == want.opportunities

@@ -117,10 +117,12 @@ class ViewRenderer:
         out = self.config.output
         return qualified(out.database, out.schema_, f"{out.prefix}{entity}")
 
+    @property
+    def ids_to_18(self) -> bool:
+        return self.crm.id_style == "salesforce" and self.config.identity.salesforce_ids == "to_18"
+
     def _sfid(self, col_sql: str) -> str:
-        if self.crm.id_style == "salesforce" and self.config.identity.salesforce_ids == "to_18":
-            return f"B2B_SF18({col_sql})"
-        return col_sql
+        return f"B2B_SF18({col_sql})" if self.ids_to_18 else col_sql
 
     def _extras(self, alias: str, entity: str) -> list[str]:
         fields = self.config.extra_fields.get(entity, {})
@@ -153,6 +155,7 @@ class ViewRenderer:
             "src": self.sources,
             "view": lambda entity: self.view(entity).sql(),
             "sfid": self._sfid,
+            "ids_to_18": self.ids_to_18,
             "extras": self._extras,
             "extra_names": self._extra_names,
             "identity": {"strategy": self.config.identity.strategy, "mapping": self._mapping()},

@@ -3,29 +3,13 @@
 {% import '_people.sql' as identity_sql with context %}
 {% set a = src.account %}
 {% set r = src.account_contact_relation %}
-WITH pairs AS (
-  {#- the direct link is unique per person (the contacts view's grain); relation rows that repeat
-      it are dropped and only the rest are grouped, instead of grouping every link: a reader
-      filtering on the account pays a join, not a GROUP BY over all people -#}
-  SELECT bc.user_id, bc.account_id, 1 AS is_direct
-  FROM {{ identity_sql.person_keys() }} AS bc
-  WHERE bc.account_id IS NOT NULL
-{% if r.present %}
-  UNION ALL
-  SELECT
-    bc.user_id,
-    {{ sfid(r.col('r', 'account_id')) }} AS account_id,
-    MAX(CASE WHEN {{ r.col('r', 'is_direct') }} THEN 1 ELSE 0 END) AS is_direct
-  FROM {{ r.table }} AS r
-  JOIN {{ identity_sql.person_keys() }} AS bc
-    ON bc.contact_id = {{ sfid(r.col('r', 'contact_id')) }}
-  WHERE {{ r.live('r') }}
-    AND B2B_IS_NOT_FALSE({{ r.col('r', 'is_active') }})
-    AND {{ r.col('r', 'account_id') }} IS NOT NULL
-    AND (bc.account_id IS NULL OR bc.account_id <> {{ sfid(r.col('r', 'account_id')) }})
-  GROUP BY bc.user_id, {{ sfid(r.col('r', 'account_id')) }}
-{% endif %}
-), accounts AS (
+{% macro account_columns(x) -%}
+{{ x }}.account_id, {{ x }}.account_name, {{ x }}.account_type, {{ x }}.industry, {{ x }}.annual_revenue,
+{{ x }}.number_of_employees, {{ x }}.billing_country, {{ x }}.billing_city, {{ x }}.billing_state,
+{{ x }}.billing_postal_code, {{ x }}.website, {{ x }}.parent_account_id
+{%- for e in extra_names('account', x) %}, {{ e }}{% endfor %}
+{%- endmacro %}
+WITH accounts AS (
   SELECT
     {{ sfid(a.col('a', 'id')) }} AS account_id,
     {{ a.col('a', 'name') }} AS account_name,
@@ -43,24 +27,55 @@ WITH pairs AS (
     {% endfor %}
   FROM {{ a.table }} AS a
   WHERE {{ a.live('a') }} AND {{ a.col('a', 'id') }} IS NOT NULL
+), account_keys AS (
+{{ identity_sql.ref_keys('accounts', 'account_id') }}
+{% if r.present %}
+), relations AS (
+  {#- relation rows that repeat the direct link are dropped; only these are grouped, so a reader
+      filtering on the account pays a join, not a GROUP BY over all people -#}
+  SELECT
+    bc.user_id,
+    {{ sfid(r.col('r', 'account_id')) }} AS account_id,
+    MAX(CASE WHEN {{ r.col('r', 'is_direct') }} THEN 1 ELSE 0 END) AS is_direct
+  FROM {{ r.table }} AS r
+  JOIN {{ identity_sql.person_keys() }} AS bc
+    ON bc.contact_id = {{ sfid(r.col('r', 'contact_id')) }}
+  WHERE {{ r.live('r') }}
+    AND B2B_IS_NOT_FALSE({{ r.col('r', 'is_active') }})
+    AND {{ r.col('r', 'account_id') }} IS NOT NULL
+    AND (bc.account_ref IS NULL OR {{ sfid('bc.account_ref') }} <> {{ sfid(r.col('r', 'account_id')) }})
+  GROUP BY bc.user_id, {{ sfid(r.col('r', 'account_id')) }}
+{% endif %}
+), pairs AS (
+  {#- the direct link (the contact's own account) is unique per person (the contacts view's
+      grain); the contact's stored account id joins the account's key forms as it is -#}
+  SELECT bc.user_id, 1 AS is_direct, {{ account_columns('ak') }}
+  FROM {{ identity_sql.person_keys() }} AS bc
+  JOIN account_keys AS ak
+    ON ak.ref_key = bc.account_ref
+{% if r.present %}
+  UNION ALL
+  SELECT rl.user_id, rl.is_direct, {{ account_columns('ac') }}
+  FROM relations AS rl
+  JOIN accounts AS ac
+    ON ac.account_id = rl.account_id
+{% endif %}
 )
 SELECT
   p.user_id,
   p.account_id,
-  ac.account_name,
-  ac.account_type,
-  ac.industry,
-  ac.annual_revenue,
-  ac.number_of_employees,
-  ac.billing_country,
-  ac.billing_city,
-  ac.billing_state,
-  ac.billing_postal_code,
-  ac.website,
-  ac.parent_account_id,
+  p.account_name,
+  p.account_type,
+  p.industry,
+  p.annual_revenue,
+  p.number_of_employees,
+  p.billing_country,
+  p.billing_city,
+  p.billing_state,
+  p.billing_postal_code,
+  p.website,
+  p.parent_account_id,
   p.is_direct = 1 AS is_direct
-  {% for e in extra_names('account', 'ac') %}, {{ e }}
+  {% for e in extra_names('account', 'p') %}, {{ e }}
   {% endfor %}
 FROM pairs AS p
-JOIN accounts AS ac
-  ON ac.account_id = p.account_id

@@ -22,6 +22,10 @@ WITH opportunities AS (
     {% endfor %}
   FROM {{ o.table }} AS o
   WHERE {{ o.live('o') }} AND {{ o.col('o', 'id') }} IS NOT NULL
+), opportunity_accounts AS (
+  {#- keyed by every form of the owning account's id, so that the contact's stored account id
+      joins as it is (no conversion of every contact row) -#}
+{{ identity_sql.ref_keys('opportunities', 'account_id') }}
 ), roles AS (
   SELECT
     bc.user_id,
@@ -57,9 +61,9 @@ WITH opportunities AS (
     0 AS via_role
     {% for e in extra_names('opportunity', 'op') %}, {{ e }}
     {% endfor %}
-  FROM opportunities AS op
+  FROM opportunity_accounts AS op
   JOIN {{ identity_sql.person_keys() }} AS bc
-    ON bc.account_id = op.account_id
+    ON bc.account_ref = op.ref_key
   LEFT JOIN roles AS rl
     ON rl.user_id = bc.user_id AND rl.opportunity_id = op.opportunity_id
   WHERE rl.user_id IS NULL

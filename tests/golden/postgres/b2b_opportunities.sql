@@ -96,6 +96,85 @@ WITH opportunities AS (
       NOT o.is_deleted IS TRUE AND NOT o._fivetran_deleted IS TRUE
     )
     AND NOT o.id IS NULL
+), opportunity_accounts AS (
+  SELECT
+    k.account_id AS ref_key,
+    k.*
+  FROM opportunities AS k
+  UNION ALL
+  SELECT
+    SUBSTRING(k.account_id FROM 1 FOR 15) AS ref_key,
+    k.*
+  FROM opportunities AS k
+  WHERE
+    LENGTH(k.account_id) = 18
+    AND SUBSTRING(k.account_id FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+      CASE
+        WHEN ASCII(SUBSTRING(k.account_id FROM 1 FOR 1)) BETWEEN 65 AND 90
+        THEN 1
+        ELSE 0
+      END + CASE
+        WHEN ASCII(SUBSTRING(k.account_id FROM 2 FOR 1)) BETWEEN 65 AND 90
+        THEN 2
+        ELSE 0
+      END + CASE
+        WHEN ASCII(SUBSTRING(k.account_id FROM 3 FOR 1)) BETWEEN 65 AND 90
+        THEN 4
+        ELSE 0
+      END + CASE
+        WHEN ASCII(SUBSTRING(k.account_id FROM 4 FOR 1)) BETWEEN 65 AND 90
+        THEN 8
+        ELSE 0
+      END + CASE
+        WHEN ASCII(SUBSTRING(k.account_id FROM 5 FOR 1)) BETWEEN 65 AND 90
+        THEN 16
+        ELSE 0
+      END
+    ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+      CASE
+        WHEN ASCII(SUBSTRING(k.account_id FROM 6 FOR 1)) BETWEEN 65 AND 90
+        THEN 1
+        ELSE 0
+      END + CASE
+        WHEN ASCII(SUBSTRING(k.account_id FROM 7 FOR 1)) BETWEEN 65 AND 90
+        THEN 2
+        ELSE 0
+      END + CASE
+        WHEN ASCII(SUBSTRING(k.account_id FROM 8 FOR 1)) BETWEEN 65 AND 90
+        THEN 4
+        ELSE 0
+      END + CASE
+        WHEN ASCII(SUBSTRING(k.account_id FROM 9 FOR 1)) BETWEEN 65 AND 90
+        THEN 8
+        ELSE 0
+      END + CASE
+        WHEN ASCII(SUBSTRING(k.account_id FROM 10 FOR 1)) BETWEEN 65 AND 90
+        THEN 16
+        ELSE 0
+      END
+    ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+      CASE
+        WHEN ASCII(SUBSTRING(k.account_id FROM 11 FOR 1)) BETWEEN 65 AND 90
+        THEN 1
+        ELSE 0
+      END + CASE
+        WHEN ASCII(SUBSTRING(k.account_id FROM 12 FOR 1)) BETWEEN 65 AND 90
+        THEN 2
+        ELSE 0
+      END + CASE
+        WHEN ASCII(SUBSTRING(k.account_id FROM 13 FOR 1)) BETWEEN 65 AND 90
+        THEN 4
+        ELSE 0
+      END + CASE
+        WHEN ASCII(SUBSTRING(k.account_id FROM 14 FOR 1)) BETWEEN 65 AND 90
+        THEN 8
+        ELSE 0
+      END + CASE
+        WHEN ASCII(SUBSTRING(k.account_id FROM 15 FOR 1)) BETWEEN 65 AND 90
+        THEN 16
+        ELSE 0
+      END
+    ) + 1 FOR 1)
 ), roles AS (
   SELECT
     bc.user_id,
@@ -177,7 +256,8 @@ WITH opportunities AS (
     SELECT
       pk.user_id,
       pk.contact_id,
-      pk.account_id
+      pk.account_id,
+      pk.account_ref
     FROM (
       SELECT
         CAST(ct.contact_id AS TEXT) AS user_id,
@@ -266,6 +346,7 @@ WITH opportunities AS (
             ) + 1 FOR 1)
             ELSE c.account_id
           END AS account_id,
+          c.account_id AS account_ref,
           c.email AS email,
           c.last_modified_date AS updated_at
         FROM salesforce.contact AS c
@@ -456,12 +537,13 @@ WITH opportunities AS (
     CAST(NULL AS TEXT) AS contact_role,
     0 AS is_primary,
     0 AS via_role
-  FROM opportunities AS op
+  FROM opportunity_accounts AS op
   JOIN (
     SELECT
       pk.user_id,
       pk.contact_id,
-      pk.account_id
+      pk.account_id,
+      pk.account_ref
     FROM (
       SELECT
         CAST(ct.contact_id AS TEXT) AS user_id,
@@ -550,6 +632,7 @@ WITH opportunities AS (
             ) + 1 FOR 1)
             ELSE c.account_id
           END AS account_id,
+          c.account_id AS account_ref,
           c.email AS email,
           c.last_modified_date AS updated_at
         FROM salesforce.contact AS c
@@ -561,7 +644,7 @@ WITH opportunities AS (
       ) AS ct
     ) AS pk
   ) AS bc
-    ON bc.account_id = op.account_id
+    ON bc.account_ref = op.ref_key
   LEFT JOIN roles AS rl
     ON rl.user_id = bc.user_id AND rl.opportunity_id = op.opportunity_id
   WHERE

@@ -60,6 +60,37 @@ WITH opportunities AS (
       NOT COALESCE(o.is_deleted, FALSE) AND NOT COALESCE(o._fivetran_deleted, FALSE)
     )
     AND NOT o.id IS NULL
+), opportunity_accounts AS (
+  SELECT
+    k.account_id AS ref_key,
+    k.*
+  FROM opportunities AS k
+  UNION ALL
+  SELECT
+    SUBSTRING(k.account_id, 1, 15) AS ref_key,
+    k.*
+  FROM opportunities AS k
+  WHERE
+    LENGTH(k.account_id) = 18
+    AND SUBSTRING(k.account_id, 16, 3) = SUBSTRING(
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+      (
+        CASE WHEN ASCII(SUBSTRING(k.account_id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+      ) + 1,
+      1
+    ) || SUBSTRING(
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+      (
+        CASE WHEN ASCII(SUBSTRING(k.account_id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+      ) + 1,
+      1
+    ) || SUBSTRING(
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+      (
+        CASE WHEN ASCII(SUBSTRING(k.account_id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
+      ) + 1,
+      1
+    )
 ), roles AS (
   SELECT
     bc.user_id,
@@ -153,7 +184,8 @@ WITH opportunities AS (
     SELECT
       pk.user_id,
       pk.contact_id,
-      pk.account_id
+      pk.account_id,
+      pk.account_ref
     FROM (
       SELECT
         CAST(ct.contact_id AS VARCHAR) AS user_id,
@@ -206,6 +238,7 @@ WITH opportunities AS (
             )
             ELSE c.account_id
           END AS account_id,
+          c.account_id AS account_ref,
           c.email AS email,
           c.last_modified_date AS updated_at
         FROM salesforce.contact AS c
@@ -360,12 +393,13 @@ WITH opportunities AS (
     CAST(NULL AS VARCHAR) AS contact_role,
     0 AS is_primary,
     0 AS via_role
-  FROM opportunities AS op
+  FROM opportunity_accounts AS op
   JOIN (
     SELECT
       pk.user_id,
       pk.contact_id,
-      pk.account_id
+      pk.account_id,
+      pk.account_ref
     FROM (
       SELECT
         CAST(ct.contact_id AS VARCHAR) AS user_id,
@@ -418,6 +452,7 @@ WITH opportunities AS (
             )
             ELSE c.account_id
           END AS account_id,
+          c.account_id AS account_ref,
           c.email AS email,
           c.last_modified_date AS updated_at
         FROM salesforce.contact AS c
@@ -429,7 +464,7 @@ WITH opportunities AS (
       ) AS ct
     ) AS pk
   ) AS bc
-    ON bc.account_id = op.account_id
+    ON bc.account_ref = op.ref_key
   LEFT JOIN roles AS rl
     ON rl.user_id = bc.user_id AND rl.opportunity_id = op.opportunity_id
   WHERE
