@@ -68,17 +68,19 @@
 )
 {%- endmacro %}
 
-{% macro ref_keys(relation, column) -%}
+{% macro ref_keys(relation, column, stored) -%}
 {#- The rows of `relation`, keyed by ref_key: every form a stored reference to its (18-char)
     `column` may take. That is the id itself and, under identity.salesforce_ids: to_18 and when
-    its checksum is right, its 15-char form. So `ref_key = raw_reference` equals
-    `column = sfid(raw_reference)`, row for row, without converting the referencing side: the
-    contact table is the big side of these joins, and converting 10M account references per
-    read cost a quarter of a segment's time on DuckDB. -#}
+    its checksum is right, its 15-char form (`stored`: the same id as the CRM table holds it, so
+    the checksum test reads the stored id, not the converted one). So `ref_key = raw_reference`
+    equals `column = sfid(raw_reference)`, row for row, without converting the referencing
+    side: the contact table is the big side of these joins, and converting 10M account
+    references per read cost a quarter of a segment's time on DuckDB. -#}
   SELECT k.{{ column }} AS ref_key, k.* FROM {{ relation }} AS k
 {% if ids_to_18 %}
   UNION ALL
-  SELECT SUBSTRING(k.{{ column }}, 1, 15) AS ref_key, k.* FROM {{ relation }} AS k
-  WHERE LENGTH(k.{{ column }}) = 18 AND SUBSTRING(k.{{ column }}, 16, 3) = B2B_SF18_SUFFIX(k.{{ column }})
+  SELECT SUBSTRING(k.{{ stored }}, 1, 15) AS ref_key, k.* FROM {{ relation }} AS k
+  WHERE LENGTH(k.{{ stored }}) = 15
+    OR (LENGTH(k.{{ stored }}) = 18 AND SUBSTRING(k.{{ stored }}, 16, 3) = B2B_SF18_SUFFIX(k.{{ stored }}))
 {% endif %}
 {%- endmacro %}

@@ -22,13 +22,14 @@ WITH accounts AS (
     {{ a.col('a', 'billing_state') }} AS billing_state,
     {{ a.col('a', 'billing_postal_code') }} AS billing_postal_code,
     {{ a.col('a', 'website') }} AS website,
-    {{ sfid(a.col('a', 'parent_id')) }} AS parent_account_id
+    {{ sfid(a.col('a', 'parent_id')) }} AS parent_account_id,
+    {{ a.col('a', 'id') }} AS account_id_stored
     {% for e in extras('a', 'account') %}, {{ e }}
     {% endfor %}
   FROM {{ a.table }} AS a
   WHERE {{ a.live('a') }} AND {{ a.col('a', 'id') }} IS NOT NULL
 ), account_keys AS (
-{{ identity_sql.ref_keys('accounts', 'account_id') }}
+{{ identity_sql.ref_keys('accounts', 'account_id', 'account_id_stored') }}
 {% if r.present %}
 ), relations AS (
   {#- relation rows that repeat the direct link are dropped; only these are grouped, so a reader

@@ -17,7 +17,8 @@ WITH opportunities AS (
     {{ o.col('o', 'amount') }} AS amount,
     {{ o.col('o', 'close_date') }} AS close_date,
     {{ o.col('o', 'is_closed') }} AS is_closed,
-    {{ o.col('o', 'is_won') }} AS is_won
+    {{ o.col('o', 'is_won') }} AS is_won,
+    {{ o.col('o', 'account_id') }} AS account_id_stored
     {% for e in extras('o', 'opportunity') %}, {{ e }}
     {% endfor %}
   FROM {{ o.table }} AS o
@@ -25,7 +26,7 @@ WITH opportunities AS (
 ), opportunity_accounts AS (
   {#- keyed by every form of the owning account's id, so that the contact's stored account id
       joins as it is (no conversion of every contact row) -#}
-{{ identity_sql.ref_keys('opportunities', 'account_id') }}
+{{ identity_sql.ref_keys('opportunities', 'account_id', 'account_id_stored') }}
 ), roles AS (
   SELECT
     bc.user_id,

@@ -58,6 +58,7 @@ WITH accounts AS (
       )
       ELSE a.parent_id
     END AS parent_account_id,
+    a.id AS account_id_stored,
     a.territory__c AS territory
   FROM salesforce.account AS a
   WHERE
@@ -72,29 +73,92 @@ WITH accounts AS (
   FROM accounts AS k
   UNION ALL
   SELECT
-    SUBSTRING(k.account_id, 1, 15) AS ref_key,
+    SUBSTRING(k.account_id_stored, 1, 15) AS ref_key,
     k.*
   FROM accounts AS k
   WHERE
-    LENGTH(k.account_id) = 18
-    AND SUBSTRING(k.account_id, 16, 3) = SUBSTRING(
-      'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-      (
-        CASE WHEN ASCII(SUBSTRING(k.account_id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-      ) + 1,
-      1
-    ) || SUBSTRING(
-      'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-      (
-        CASE WHEN ASCII(SUBSTRING(k.account_id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-      ) + 1,
-      1
-    ) || SUBSTRING(
-      'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-      (
-        CASE WHEN ASCII(SUBSTRING(k.account_id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.account_id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-      ) + 1,
-      1
+    LENGTH(k.account_id_stored) = 15
+    OR (
+      LENGTH(k.account_id_stored) = 18
+      AND SUBSTRING(k.account_id_stored, 16, 3) = SUBSTRING(
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+        (
+          CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 1, 1)) BETWEEN 65 AND 90
+            THEN 1
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 2, 1)) BETWEEN 65 AND 90
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 3, 1)) BETWEEN 65 AND 90
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 4, 1)) BETWEEN 65 AND 90
+            THEN 8
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 5, 1)) BETWEEN 65 AND 90
+            THEN 16
+            ELSE 0
+          END
+        ) + 1,
+        1
+      ) || SUBSTRING(
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+        (
+          CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 6, 1)) BETWEEN 65 AND 90
+            THEN 1
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 7, 1)) BETWEEN 65 AND 90
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 8, 1)) BETWEEN 65 AND 90
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 9, 1)) BETWEEN 65 AND 90
+            THEN 8
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 10, 1)) BETWEEN 65 AND 90
+            THEN 16
+            ELSE 0
+          END
+        ) + 1,
+        1
+      ) || SUBSTRING(
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+        (
+          CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 11, 1)) BETWEEN 65 AND 90
+            THEN 1
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 12, 1)) BETWEEN 65 AND 90
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 13, 1)) BETWEEN 65 AND 90
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 14, 1)) BETWEEN 65 AND 90
+            THEN 8
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 15, 1)) BETWEEN 65 AND 90
+            THEN 16
+            ELSE 0
+          END
+        ) + 1,
+        1
+      )
     )
 ), relations AS (
   SELECT

@@ -89,7 +89,8 @@ WITH opportunities AS (
     o.amount AS amount,
     o.close_date AS close_date,
     o.is_closed AS is_closed,
-    o.is_won AS is_won
+    o.is_won AS is_won,
+    o.account_id AS account_id_stored
   FROM salesforce.opportunity AS o
   WHERE
     (
@@ -103,78 +104,81 @@ WITH opportunities AS (
   FROM opportunities AS k
   UNION ALL
   SELECT
-    SUBSTRING(k.account_id FROM 1 FOR 15) AS ref_key,
+    SUBSTRING(k.account_id_stored FROM 1 FOR 15) AS ref_key,
     k.*
   FROM opportunities AS k
   WHERE
-    LENGTH(k.account_id) = 18
-    AND SUBSTRING(k.account_id FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-      CASE
-        WHEN ASCII(SUBSTRING(k.account_id FROM 1 FOR 1)) BETWEEN 65 AND 90
-        THEN 1
-        ELSE 0
-      END + CASE
-        WHEN ASCII(SUBSTRING(k.account_id FROM 2 FOR 1)) BETWEEN 65 AND 90
-        THEN 2
-        ELSE 0
-      END + CASE
-        WHEN ASCII(SUBSTRING(k.account_id FROM 3 FOR 1)) BETWEEN 65 AND 90
-        THEN 4
-        ELSE 0
-      END + CASE
-        WHEN ASCII(SUBSTRING(k.account_id FROM 4 FOR 1)) BETWEEN 65 AND 90
-        THEN 8
-        ELSE 0
-      END + CASE
-        WHEN ASCII(SUBSTRING(k.account_id FROM 5 FOR 1)) BETWEEN 65 AND 90
-        THEN 16
-        ELSE 0
-      END
-    ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-      CASE
-        WHEN ASCII(SUBSTRING(k.account_id FROM 6 FOR 1)) BETWEEN 65 AND 90
-        THEN 1
-        ELSE 0
-      END + CASE
-        WHEN ASCII(SUBSTRING(k.account_id FROM 7 FOR 1)) BETWEEN 65 AND 90
-        THEN 2
-        ELSE 0
-      END + CASE
-        WHEN ASCII(SUBSTRING(k.account_id FROM 8 FOR 1)) BETWEEN 65 AND 90
-        THEN 4
-        ELSE 0
-      END + CASE
-        WHEN ASCII(SUBSTRING(k.account_id FROM 9 FOR 1)) BETWEEN 65 AND 90
-        THEN 8
-        ELSE 0
-      END + CASE
-        WHEN ASCII(SUBSTRING(k.account_id FROM 10 FOR 1)) BETWEEN 65 AND 90
-        THEN 16
-        ELSE 0
-      END
-    ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-      CASE
-        WHEN ASCII(SUBSTRING(k.account_id FROM 11 FOR 1)) BETWEEN 65 AND 90
-        THEN 1
-        ELSE 0
-      END + CASE
-        WHEN ASCII(SUBSTRING(k.account_id FROM 12 FOR 1)) BETWEEN 65 AND 90
-        THEN 2
-        ELSE 0
-      END + CASE
-        WHEN ASCII(SUBSTRING(k.account_id FROM 13 FOR 1)) BETWEEN 65 AND 90
-        THEN 4
-        ELSE 0
-      END + CASE
-        WHEN ASCII(SUBSTRING(k.account_id FROM 14 FOR 1)) BETWEEN 65 AND 90
-        THEN 8
-        ELSE 0
-      END + CASE
-        WHEN ASCII(SUBSTRING(k.account_id FROM 15 FOR 1)) BETWEEN 65 AND 90
-        THEN 16
-        ELSE 0
-      END
-    ) + 1 FOR 1)
+    LENGTH(k.account_id_stored) = 15
+    OR (
+      LENGTH(k.account_id_stored) = 18
+      AND SUBSTRING(k.account_id_stored FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+        CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 1 FOR 1)) BETWEEN 65 AND 90
+          THEN 1
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 2 FOR 1)) BETWEEN 65 AND 90
+          THEN 2
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 3 FOR 1)) BETWEEN 65 AND 90
+          THEN 4
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 4 FOR 1)) BETWEEN 65 AND 90
+          THEN 8
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 5 FOR 1)) BETWEEN 65 AND 90
+          THEN 16
+          ELSE 0
+        END
+      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+        CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 6 FOR 1)) BETWEEN 65 AND 90
+          THEN 1
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 7 FOR 1)) BETWEEN 65 AND 90
+          THEN 2
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 8 FOR 1)) BETWEEN 65 AND 90
+          THEN 4
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 9 FOR 1)) BETWEEN 65 AND 90
+          THEN 8
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 10 FOR 1)) BETWEEN 65 AND 90
+          THEN 16
+          ELSE 0
+        END
+      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+        CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 11 FOR 1)) BETWEEN 65 AND 90
+          THEN 1
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 12 FOR 1)) BETWEEN 65 AND 90
+          THEN 2
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 13 FOR 1)) BETWEEN 65 AND 90
+          THEN 4
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 14 FOR 1)) BETWEEN 65 AND 90
+          THEN 8
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 15 FOR 1)) BETWEEN 65 AND 90
+          THEN 16
+          ELSE 0
+        END
+      ) + 1 FOR 1)
+    )
 ), roles AS (
   SELECT
     bc.user_id,
