@@ -235,3 +235,15 @@ def test_standalone_statements_from_one_parse_equal_each_parsed_alone(project: P
         assert len(standalone) == len(plan.checks) > 20
         for check in plan.checks:
             assert standalone[id(check)] == compile_sql(plan.standalone(check), dialect), (name, check.name)
+
+
+@pytest.mark.postgres
+def test_postgres_sessions_turn_jit_off(project: Path, pg, pg_db: str) -> None:  # type: ignore[no-untyped-def]
+    """JIT compiled the views' id expressions for seconds (the planner overestimates joins on
+    computed keys): every session the toolkit opens on PostgreSQL turns it off."""
+    from conftest import pg_profiles
+
+    pg_profiles(project, pg, pg_db)
+    with ProjectContext(project).adapter() as adapter:
+        assert adapter.fetchall("SELECT boot_val FROM pg_settings WHERE name = 'jit'") == [("on",)]
+        assert adapter.fetchall("SHOW jit") == [("off",)]
