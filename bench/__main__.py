@@ -152,35 +152,39 @@ def _mark(value: float, target: float, higher_is_better: bool = False) -> str:
 NOTES = """## What the profiles say (DuckDB JSON profiles, 10M contacts)
 
 **Segment over the views vs hand-written over raw tables (headline `software_open_pipeline`).**
-Was x2.94 at 10M. Profile then: the pair GROUP BYs inside `b2b_accounts` (10M links) and
-`b2b_opportunities` (9M links) sat between the segment's filters and the scans. Fixed in the
-product: the link views group only relation and role links (the direct and account-owned links
-are unique already, since the contacts view's grain is user_id) and join lean person keys from
-`_people.sql` (no converted-lead lookup, which DuckDB does not remove from a view read several
-times). Segment 6.1 s -> 2.8-3.0 s; x1.27 to x1.40 over three full runs (the run-to-run spread of the
-ratio is about 0.1 on this 2-core machine). What remains: the segment evaluates the contact table five times (the
-people, the direct account link, the relation link, the role link, the account-owned opportunity
-link), each a 9.8M-row scan with the 15->18 id projection (sum of operator time 5.3 s vs 3.7 s);
-the hand-written query reads it once into a CTE that DuckDB materialises and reuses. Tried and
-dropped: a contacts CTE inside each link view (DuckDB materialises it: 3.9 s, slower); the
-converted-lead lookup written with HAVING so DuckDB's join elimination removes it (it does for one
-reference, not for several: no gain); role attributes through a LEFT JOIN the optimiser can drop
-(it drops it, but no gain). The other demo segments are within x1.1 at 10M except
-`no_open_pipeline` (x1.5: an anti-join over the whole opportunities view)
-(`closing_in_q2` x0.98, `emea_event_leads` x1.02, `vp_mid_market` x1.08, `nurture_or_japan` x0.96):
-a segment fixed to one person type reads that view alone (x1.57 -> x1.02 for the leads one).
+x2.94 in the first run; the link views' pair GROUP BYs sat between the segment's filters and the
+scans (fixed: only relation and role links are grouped; the link views join lean person keys).
+Then the profile showed a quarter of the time in converting the contact's stored account id
+(15 -> 18 chars) on all 9.8M contact rows, in the joins of the direct account link and the
+account-owned opportunity link: with every conversion stripped from the views (an experiment,
+wrong on 15-char data) the segment took 2.04 s against 2.70 s, and with only that one column
+unconverted 2.19 s. Fixed in the product: the link views join the account id as stored to every
+form the account's id may take (`ref_keys` in `_people.sql`: the 18 chars and, when the checksum
+is right, the first 15), which gives the same rows (EXCEPT ALL both ways: 0/0 at 1M; a test
+plants wrong-checksum ids) and converts only the small side. Measured head to head in one
+process: 2.67 s -> 2.30 s (hand-written 1.70 s). What remains is the scans: the segment reads
+the contact table five times (the people, the direct account link, the relation link, the role
+link, the account-owned opportunity link) where the hand-written query reads it once into a CTE
+that DuckDB materialises and reuses; sequential-scan operator time 1.64 s against 0.49 s, hash
+joins equal (2.32 s against 2.29 s). DuckDB does not share scans between separate view
+references. Tried and dropped (measured, no gain beyond noise): person keys as a CTE shared by
+the two branches of each link view (DuckDB materialises it), dropping the `NOT key IS NULL`
+guard of positive semi-joins, selecting only the needed columns of the subject, `STRLEN` for
+`LENGTH` in the conversion, the converted-lead lookup in a form join elimination removes.
+Timing changed this run: each contender now runs on one open connection (before, every timed
+run opened a DuckDB connection, about 0.02 s, which diluted the ratio at small scale).
 
-**One query per check vs validate (x1.5 at 10M, target x2).** The minimal hand-written statement
-that computes the same numbers is itself only x1.32 faster than one query per check at 10M
-(per-check 50.7 s, hand-written 38.4 s), and validate is faster than that hand-written query
-(x0.87). On DuckDB, re-reading a view is cheap next to what every check must compute once
-whoever runs it: the grain GROUP BYs (9.8M-10M keys per view), the distinct-id GROUP BYs of the
-checksum check, the platform joins. Making the views cheaper for segments lowered this ratio
-(x1.71 -> x1.50): the per-check baseline gains most from expensive views. Tried: CTE
-materialisation hints in the combined statement (platform not materialised, views not
-materialised): DuckDB's default (materialise what is read more than once) was fastest. In a
-warehouse, where each statement pays compilation, queueing and a remote scan, one statement
-instead of 24 saves far more; that is not measured here.
+**One query per check vs validate (target x2).** At 10M, the 24 standalone check statements sum to
+about 48 s; roughly half of that is evaluating views (the users view alone is 3.6 s per read,
+accounts 1.5 s, opportunities 1.4 s) and half is the checks' own work (grain GROUP BYs over
+9.8M-14.7M keys per view, the distinct-id GROUP BYs of the checksum check, the platform joins),
+which validate must do too, once. Validate reads each view once (about 7 s) plus that work
+(about 24 s): about 31-33 s. So with these checks the ratio cannot exceed about x1.5 on DuckDB
+unless the checks' own work shrinks, and every saving there (or in the views) speeds up the
+per-check baseline as much or more. The minimal hand-written statement is itself only x1.3
+faster than one query per check, and validate beats it. In a warehouse, where each statement
+pays compilation, queueing and a remote scan, one statement instead of 24 saves far more; the
+PostgreSQL figures below are the only second engine measured here.
 """
 
 
