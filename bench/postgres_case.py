@@ -20,22 +20,9 @@ from toolkit.context import ProjectContext
 from toolkit.demo.run import DEMO_DB
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLES = (
-    ("salesforce", "account"),
-    ("salesforce", "contact"),
-    ("salesforce", "lead"),
-    ("salesforce", "opportunity"),
-    ("salesforce", "opportunity_contact_role"),
-    ("salesforce", "account_contact_relation"),
-    ("braze", "user_latest_state_default_attributes_view_shared"),
-)
-PG_TYPES = {"VARCHAR": "text", "BOOLEAN": "boolean", "TIMESTAMP": "timestamp", "DATE": "date"}
-
-
-def _pg_type(duck_type: str) -> str:
-    if duck_type.startswith("DECIMAL"):
-        return duck_type.replace("DECIMAL", "numeric")
-    return PG_TYPES.get(duck_type, duck_type.lower())
+sys.path.insert(0, str(ROOT / "tests"))  # the throwaway-server and loader helpers the tests use
+import pg_server  # type: ignore[import-not-found]  # noqa: E402
+from loaders import SOURCE_TABLES, pg_type  # type: ignore[import-not-found]  # noqa: E402
 
 
 def _load(duck_path: Path, dsn: str, work: Path) -> None:
@@ -44,7 +31,7 @@ def _load(duck_path: Path, dsn: str, work: Path) -> None:
     src = duckdb.connect(str(duck_path), read_only=True)
     try:
         with psycopg.connect(dsn, autocommit=True) as conn:
-            for schema, table in TABLES:
+            for schema, table in SOURCE_TABLES:
                 cols = src.execute(
                     "SELECT column_name, data_type FROM information_schema.columns "
                     "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
@@ -53,7 +40,7 @@ def _load(duck_path: Path, dsn: str, work: Path) -> None:
                 csv = work / f"{schema}.{table}.csv"
                 src.execute(f"COPY {schema}.{table} TO '{csv}' (HEADER, DELIMITER ',')")
                 conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-                coldefs = ", ".join(f"{c} {_pg_type(t)}" for c, t in cols)
+                coldefs = ", ".join(f"{c} {pg_type(t)}" for c, t in cols)
                 conn.execute(f"CREATE TABLE {schema}.{table} ({coldefs})")
                 copy_in = f"COPY {schema}.{table} FROM STDIN (FORMAT csv, HEADER)"
                 with conn.cursor() as cur, cur.copy(copy_in) as copy, csv.open("rb") as f:
@@ -66,9 +53,6 @@ def _load(duck_path: Path, dsn: str, work: Path) -> None:
 
 
 def case_postgres(duck_project: Path, repeat: int) -> dict[str, Any]:
-    sys.path.insert(0, str(ROOT / "tests"))  # the throwaway-server helper the tests use
-    import pg_server  # type: ignore[import-not-found]
-
     from bench.cases import HEADLINE_SEGMENT, run_segment_pair
 
     server = pg_server.start()
@@ -78,11 +62,7 @@ def case_postgres(duck_project: Path, repeat: int) -> dict[str, Any]:
     try:
         _load(duck_project / DEMO_DB, server.dsn(), work)
         shutil.copy(duck_project / "b2b_project.yml", work / "b2b_project.yml")
-        (work / "profiles.yml").write_text(
-            "b2b:\n  target: pg\n  outputs:\n"
-            f"    pg: {{type: postgres, host: {server.host}, port: {server.port}, dbname: postgres, user: {server.user}}}\n",
-            encoding="utf-8",
-        )
+        server.write_profiles(work)
         ctx = ProjectContext(work)
         apply(ctx)
         statements = per_check_statements(ctx, "postgres")

@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from toolkit.context import ProjectContext
 from toolkit.dialects import get_or_raise
-from toolkit.validate.runner import ValidationReport, compile_sql, plan_for, run_validation
+from toolkit.validate.runner import ValidationReport, compile_plan, plan_for, run_validation
 
 HANDWRITTEN = Path(__file__).parent / "sql" / "validate_handwritten.duckdb.sql"
 
@@ -37,7 +37,8 @@ def per_check_statements(ctx: ProjectContext, dialect_name: str = "duckdb") -> l
     """One statement per check, compiled before the timing starts (the baseline's SQL is free)."""
     dialect = get_or_raise(dialect_name)
     plan = plan_for(ctx, dialect)
-    return [compile_sql(plan.standalone(c), dialect) for c in plan.checks]
+    _combined, standalone = compile_plan(plan, dialect)
+    return [standalone[id(c)] for c in plan.checks]
 
 
 def run_per_check(ctx: ProjectContext, statements: list[str]) -> int:

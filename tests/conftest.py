@@ -62,11 +62,7 @@ def pg_org(pg: pg_server.PgServer, org_tables: dict) -> pg_server.PgServer:
 
 
 def pg_profiles(directory: Path, server: pg_server.PgServer, dbname: str = "postgres") -> None:
-    (directory / "profiles.yml").write_text(
-        "b2b:\n  target: pg\n  outputs:\n"
-        f"    pg: {{type: postgres, host: {server.host}, port: {server.port}, dbname: {dbname}, user: {server.user}}}\n",
-        encoding="utf-8",
-    )
+    server.write_profiles(directory, dbname)
 
 
 @pytest.fixture(scope="session")

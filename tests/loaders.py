@@ -27,7 +27,7 @@ PG_TYPES = {
 }
 
 
-def _pg_type(duck_type: str) -> str:
+def pg_type(duck_type: str) -> str:
     if duck_type.startswith("DECIMAL"):
         return duck_type.replace("DECIMAL", "numeric")
     return PG_TYPES[duck_type]
@@ -58,7 +58,7 @@ def load_postgres(
         for (schema, table), (cols, rows) in tables.items():
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
             conn.execute(f'DROP TABLE IF EXISTS "{schema}"."{table}" CASCADE')
-            coldefs = ", ".join(f'"{c}" {_pg_type(t)}' for c, t in cols)
+            coldefs = ", ".join(f'"{c}" {pg_type(t)}' for c, t in cols)
             conn.execute(f'CREATE TABLE "{schema}"."{table}" ({coldefs})')
             with conn.cursor() as cur, cur.copy(f'COPY "{schema}"."{table}" FROM STDIN') as copy:
                 for row in rows:

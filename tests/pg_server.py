@@ -40,6 +40,14 @@ class PgServer:
     def dsn(self, dbname: str = "postgres") -> str:
         return f"host={self.host} port={self.port} user={self.user} dbname={dbname}"
 
+    def write_profiles(self, directory: Path, dbname: str = "postgres") -> None:
+        """A profiles.yml in `directory` whose target is this server."""
+        (directory / "profiles.yml").write_text(
+            "b2b:\n  target: pg\n  outputs:\n"
+            f"    pg: {{type: postgres, host: {self.host}, port: {self.port}, dbname: {dbname}, user: {self.user}}}\n",
+            encoding="utf-8",
+        )
+
     def stop(self) -> None:
         subprocess.run(
             [*self.run_as, self.pg_ctl, "-D", str(self.datadir), "-m", "fast", "stop"],

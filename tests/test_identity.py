@@ -6,6 +6,7 @@ missing emails, missing updated_at, and a mapping table with unmapped and 15-cha
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,29 @@ def _configure(project: Path, strategy: str) -> ProjectContext:
     return ctx
 
 
+def _identify(
+    live: list[tuple[Any, ...]], mapping: list[tuple[Any, ...]] | None, taken: AbstractSet[str] = frozenset()
+) -> dict[str, str]:
+    """CRM id (18) -> user_id for live rows (id, email, updated_at, ...), by the strategy's rules:
+    `mapping` pairs (CRM id, external id) for the mapping strategy, None for email, where `taken`
+    addresses (a contact's) are not given to anyone else."""
+    if mapping is not None:
+        mapped = {to_18(cid): ext for cid, ext in mapping if cid is not None and ext is not None}
+        return {to_18(r[0]): mapped[to_18(r[0])] for r in live if to_18(r[0]) in mapped}
+    groups: dict[str, list[tuple[Any, ...]]] = {}
+    for r in live:
+        if r[1] is not None and r[1].strip(" ") != "":
+            groups.setdefault(r[1].strip(" ").lower(), []).append(r)
+    out = {}
+    for email, rows in groups.items():
+        if email in taken:
+            continue
+        # most recently updated wins, NULL updated_at last, then the smallest CRM id
+        winner = min(rows, key=lambda r: (r[2] is None, -(r[2].timestamp() if r[2] else 0), to_18(r[0])))
+        out[to_18(winner[0])] = email
+    return out
+
+
 def _user_of(ctx: ProjectContext, strategy: str) -> dict[str, str]:
     """contact id (18) -> user_id, by the strategy's rules, from the raw rows."""
     with ctx.adapter() as adapter:
@@ -87,22 +111,9 @@ def _user_of(ctx: ProjectContext, strategy: str) -> dict[str, str]:
         mapping = (
             adapter.fetchall("SELECT sf_contact_id, external_id FROM app.user_map")
             if strategy != "email"
-            else []
+            else None
         )
-    live = [r for r in contacts if r[0] is not None and not r[3] and not r[4]]
-    if strategy != "email":
-        mapped = {to_18(cid): ext for cid, ext in mapping if cid is not None and ext is not None}
-        return {to_18(r[0]): mapped[to_18(r[0])] for r in live if to_18(r[0]) in mapped}
-    groups: dict[str, list[tuple[Any, ...]]] = {}
-    for r in live:
-        if r[1] is not None and r[1].strip(" ") != "":
-            groups.setdefault(r[1].strip(" ").lower(), []).append(r)
-    out = {}
-    for email, rows in groups.items():
-        # most recently updated wins, NULL updated_at last, then the smallest contact id
-        winner = min(rows, key=lambda r: (r[2] is None, -(r[2].timestamp() if r[2] else 0), to_18(r[0])))
-        out[to_18(winner[0])] = email
-    return out
+    return _identify([r for r in contacts if r[0] is not None and not r[3] and not r[4]], mapping)
 
 
 @pytest.mark.parametrize("strategy", ["email", "mapping", "mapping_no_leads"])
@@ -135,28 +146,15 @@ def _lead_users(ctx: ProjectContext, strategy: str, contact_users: set[str]) -> 
         leads = adapter.fetchall(
             "SELECT id, email, last_modified_date, is_deleted, _fivetran_deleted, is_converted FROM salesforce.lead"
         )
-        mapping = adapter.fetchall(
-            "SELECT sf_lead_id, external_id FROM app.user_map WHERE sf_lead_id IS NOT NULL"
-            if strategy != "email"
-            else "SELECT 1 WHERE 1 = 0"
+        mapping = (
+            adapter.fetchall("SELECT sf_lead_id, external_id FROM app.user_map")
+            if strategy == "mapping"
+            else None
         )
-    live = [r for r in leads if r[0] is not None and not r[3] and not r[4] and not r[5]]
     if strategy == "mapping_no_leads":
         return {}
-    if strategy == "mapping":
-        mapped = {to_18(lid): ext for lid, ext in mapping if ext is not None}
-        return {to_18(r[0]): mapped[to_18(r[0])] for r in live if to_18(r[0]) in mapped}
-    groups: dict[str, list[tuple[Any, ...]]] = {}
-    for r in live:
-        if r[1] is not None and r[1].strip(" ") != "":
-            groups.setdefault(r[1].strip(" ").lower(), []).append(r)
-    out = {}
-    for email, rows in groups.items():
-        if email in contact_users:  # an address a contact already has is that contact
-            continue
-        winner = min(rows, key=lambda r: (r[2] is None, -(r[2].timestamp() if r[2] else 0), to_18(r[0])))
-        out[to_18(winner[0])] = email
-    return out
+    live = [r for r in leads if r[0] is not None and not r[3] and not r[4] and not r[5]]
+    return _identify(live, mapping, contact_users)
 
 
 @pytest.mark.parametrize("strategy", ["email", "mapping", "mapping_no_leads"])

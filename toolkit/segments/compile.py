@@ -49,7 +49,7 @@ ACCOUNT_SCOPE = {
 }
 
 
-LEAN_PERSON_COLUMNS = {"user_id", "person_type", "email", "account_id", "updated_at"}
+LEAN_PERSON_COLUMNS = ("user_id", "email", "account_id", "updated_at", "person_type")
 
 
 def _leaves(node: Node | None) -> list[Leaf]:
@@ -238,34 +238,33 @@ class SegmentCompiler:
         otherwise pay for on every run. That is the contacts (or leads) view alone when the
         top-level condition requires that person_type, whose own leaves then need no semi-join;
         else the union of both. Returns the source and the entity read straight off it."""
-        computed = set(self.columns("users")) - LEAN_PERSON_COLUMNS
+        computed = set(self.columns("users")) - set(LEAN_PERSON_COLUMNS)
         if any(leaf.entity == "person" and leaf.column in computed for leaf in _leaves(segment.where)):
             return exp.alias_(self.view("users"), "u", table=True), None
         only = _only_person_type(segment.where)
         if only is not None:
-            entity = f"{only}s"
-            cols: list[exp.Expr] = [exp.column(ident(c)) for c in self.columns(entity)]
-            cols.append(exp.alias_(exp.Literal.string(only), "person_type"))
-            if "account_id" not in self.columns(entity):
-                cols.append(exp.alias_(exp.cast(exp.Null(), exp.DataType.build("TEXT")), "account_id"))
-            typed = exp.select(*cols).from_(self.view(entity))
+            typed = self._typed(f"{only}s", only, self.columns(f"{only}s"))
             return exp.Subquery(this=typed, alias=exp.TableAlias(this=exp.to_identifier("u"))), only
-        contacts = exp.select(
-            "user_id",
-            exp.alias_(exp.Literal.string("contact"), "person_type"),
-            "email",
-            "account_id",
-            "updated_at",
-        ).from_(self.view("contacts"))
-        leads = exp.select(
-            "user_id",
-            exp.alias_(exp.Literal.string("lead"), "person_type"),
-            "email",
-            exp.alias_(exp.cast(exp.Null(), exp.DataType.build("TEXT")), "account_id"),
-            "updated_at",
-        ).from_(self.view("leads"))
-        union = exp.union(contacts, leads, distinct=False)
+        lean = [c for c in LEAN_PERSON_COLUMNS if c != "person_type"]
+        union = exp.union(
+            self._typed("contacts", "contact", lean), self._typed("leads", "lead", lean), distinct=False
+        )
         return exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("u"))), None
+
+    def _typed(self, entity: str, person_type: str, columns: list[str]) -> exp.Select:
+        """`columns` of a people view plus its person_type; account_id NULL where the view has none
+        (leads), so that both people views line up column for column."""
+        own = self.columns(entity)
+        cols: list[exp.Expr] = [
+            exp.column(ident(c))
+            if c in own
+            else exp.alias_(exp.cast(exp.Null(), exp.DataType.build("TEXT")), c)
+            for c in columns
+        ]
+        cols.append(exp.alias_(exp.Literal.string(person_type), "person_type"))
+        if "account_id" not in columns:
+            cols.append(exp.alias_(exp.cast(exp.Null(), exp.DataType.build("TEXT")), "account_id"))
+        return exp.select(*cols).from_(self.view(entity))
 
     def compile(self, segment: Segment, dialect_name: str) -> CompiledSegment:
         dialect = get_or_raise(dialect_name)
