@@ -11,10 +11,15 @@ from toolkit.sfid import to_18
 
 
 def _rows(tables: dict, table: str) -> list[dict[str, Any]]:
+    """The table's rows as dicts; in Fivetran history mode (a `_fivetran_active` column), only
+    the current version of each row. A table the org does not sync has no rows."""
     for (_schema, name), (cols, rows) in tables.items():
         if name == table:
             names = [c for c, _ in cols]
-            return [dict(zip(names, r, strict=True)) for r in rows]
+            out = [dict(zip(names, r, strict=True)) for r in rows]
+            return [r for r in out if r["_fivetran_active"]] if "_fivetran_active" in names else out
+    if table == "account_contact_relation":
+        return []
     raise KeyError(table)
 
 
@@ -29,6 +34,7 @@ def _id(value: str | None) -> str | None:
 @dataclass
 class Expected:
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)  # user_id -> row
+    catalog_accounts: set[str] = field(default_factory=set)  # live business (not person) accounts
     leads: dict[str, dict[str, Any]] = field(default_factory=dict)
     accounts: dict[tuple[str, str], bool] = field(default_factory=dict)  # (user, account) -> is_direct
     opportunities: dict[tuple[str, str], str] = field(default_factory=dict)  # (user, opp) -> link_type
@@ -39,9 +45,11 @@ def expected_views(tables: dict) -> Expected:
     exp = Expected()
     accounts = {_id(a["id"]): a for a in _rows(tables, "account") if _live(a)}
     opps = {_id(o["id"]): o for o in _rows(tables, "opportunity") if _live(o)}
+    exp.catalog_accounts = {k for k, a in accounts.items() if not a.get("is_person_account")}
     converted: dict[str, str] = {}
     for lead in _rows(tables, "lead"):
-        if _live(lead) and lead["is_converted"] and lead["converted_contact_id"]:
+        # deleted since or not: the contact still came from it
+        if lead["is_converted"] and lead["converted_contact_id"]:
             cid, lid = _id(lead["converted_contact_id"]), _id(lead["id"])
             converted[cid] = min(converted.get(cid, lid), lid)
     by_contact: dict[str, str] = {}
@@ -53,6 +61,7 @@ def expected_views(tables: dict) -> Expected:
             "account_id": _id(c["account_id"]),
             "converted_from_lead_id": converted.get(cid),
             "email": c["email"],
+            "is_person_account": bool(c.get("is_person_account")),
         }
         by_contact[cid] = cid
     for lead in _rows(tables, "lead"):

@@ -62,19 +62,37 @@ def test_changed_config_replaces_all_views(engine_project: Path) -> None:
         assert adapter.fetchall("SELECT COUNT(sales_region) FROM b2b.b2b_accounts")[0][0] > 0
 
 
+def test_unknown_extra_field_is_refused_before_any_ddl(engine_project: Path) -> None:
+    apply(ProjectContext(engine_project))
+    before_defs = _definitions(engine_project)
+    _edit(
+        engine_project / "b2b_project.yml",
+        "account: {territory: territory__c}",
+        "account: {territory: territory_c}",
+    )
+    result = run_b2b("apply", "--project-dir", str(engine_project))
+    assert result.returncode == 2, result.stderr
+    assert "extra_fields.account.territory" in result.stderr and "territory_c" in result.stderr
+    assert "did you mean 'territory__c'" in result.stderr and "Traceback" not in result.stderr
+    assert _definitions(engine_project) == before_defs
+
+
 def test_failed_apply_leaves_previous_views(engine_project: Path) -> None:
     apply(ProjectContext(engine_project))
     before_defs = _definitions(engine_project)
     before = _count(engine_project, "b2b_users")
-    # one view now references a column that does not exist: the warehouse refuses it mid-apply
-    _edit(
-        engine_project / "b2b_project.yml",
-        "account: {territory: territory__c}",
-        "account: {territory: no_such_column__c}",
-    )
+    # an overriding template reads a column the table lacks: the warehouse refuses it mid-apply
+    # (the users view comes after contacts, leads, accounts and opportunities)
+    override = engine_project / "my_templates"
+    override.mkdir()
+    users = (Path(__file__).parent.parent / "sql" / "salesforce" / "users.sql").read_text()
+    (override / "users.sql").write_text(users.replace("AS account_name,", "AS account_name, a.no_such_column__c,", 1))
+    _edit(engine_project / "b2b_project.yml", "name: demo", "name: demo\ntemplates_dir: my_templates")
     result = run_b2b("apply", "--project-dir", str(engine_project))
-    assert result.returncode == 3
+    assert result.returncode == 3, result.stderr
     assert "no_such_column__c" in result.stderr and "Traceback" not in result.stderr
+    assert "while creating b2b_users" in result.stderr and "nothing was committed" in result.stderr
+    assert "source.columns" in result.stderr  # the fix
     assert _definitions(engine_project) == before_defs
     assert _count(engine_project, "b2b_users") == before
     assert _count(engine_project, "b2b_accounts") > 0

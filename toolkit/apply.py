@@ -20,6 +20,7 @@ from toolkit.config.project import ProjectConfig
 from toolkit.context import ProjectContext
 from toolkit.dialects import PROFILE_DIALECT, get_or_raise
 from toolkit.errors import WarehouseError
+from toolkit.introspect import binding_notes
 from toolkit.render import qualified
 from toolkit.transpile import compile_views
 from toolkit.warehouse.base import Adapter, ViewDDL
@@ -39,6 +40,7 @@ class ApplyPlan:
     # view -> create | replace | recreate (unchanged, but a view it depends on is dropped) | unchanged
     actions: dict[str, str] = field(default_factory=dict)
     strategy: str = "transaction"  # transaction | staged
+    notes: list[str] = field(default_factory=list)  # what the binding filled, what drifted
 
     @property
     def changed(self) -> bool:
@@ -51,9 +53,18 @@ class ApplyPlan:
         return [self.schema_ddl, *(v.ddl for v in self.views), *self.grants]
 
 
-def fingerprint(ddl: str, grants: list[str]) -> str:
+def fingerprint(ddl: str, grants: list[str], source: str = "") -> str:
+    """What a view's comment carries: a digest of its DDL and grants and, after ` src:`, of the
+    source columns it was bound to (so a column dropped or retyped after apply shows)."""
     digest = hashlib.sha256("\n".join([ddl, *grants]).encode()).hexdigest()[:32]
-    return FINGERPRINT_PREFIX + digest
+    return FINGERPRINT_PREFIX + digest + (f" src:{source}" if source else "")
+
+
+def source_part(stored: str | None) -> str | None:
+    """The source digest of a stored fingerprint (None: none recorded)."""
+    if not stored or " src:" not in stored:
+        return None
+    return stored.rsplit(" src:", 1)[1]
 
 
 def plan_apply(ctx: ProjectContext, config: ProjectConfig | None = None) -> ApplyPlan:
@@ -65,7 +76,17 @@ def plan_apply(ctx: ProjectContext, config: ProjectConfig | None = None) -> Appl
     schema = qualified(out.database, out.schema_)
     grants = dialect.grants([v.name for v in compiled], schema, list(out.grant_select_to))
     name_of = {v.name.name: v.name.sql(dialect=dialect.sqlglot_name) for v in compiled}
-    views = [ViewDDL(name_of[v.name.name], v.ddl, fingerprint(v.ddl, grants), v.name.name) for v in compiled]
+    views = [
+        ViewDDL(
+            name_of[v.name.name],
+            v.ddl,
+            fingerprint(
+                v.ddl, grants, ctx.crm.signature({t.name.lower() for t in v.tree.find_all(exp.Table)})
+            ),
+            v.name.name,
+        )
+        for v in compiled
+    ]
     depends_on = {
         name_of[v.name.name]: {
             name_of[t.name] for t in v.tree.find_all(exp.Table) if t.name in name_of and t.name != v.name.name
@@ -108,13 +129,13 @@ def staged_apply(ctx: ProjectContext, adapter: Adapter, plan: ApplyPlan) -> None
     created: list[ViewDDL] = []
     try:
         for v in staging.views:
-            adapter.execute(v.ddl)
+            adapter.create_view(v)
             created.append(v)
     except WarehouseError:
         _drop_quietly(adapter, created)
         raise
     for v in plan.to_apply():
-        adapter.execute(v.ddl)
+        adapter.create_view(v)
         adapter.set_fingerprint(v.name, v.fingerprint)
     for grant in plan.grants:
         adapter.execute(grant)
@@ -128,10 +149,17 @@ def _drop_quietly(adapter: Adapter, views: list[ViewDDL]) -> None:
 
 
 def apply(ctx: ProjectContext, dry_run: bool = False) -> ApplyPlan:
-    plan = plan_apply(ctx)
+    """Bind to the live source (a missing table or required column stops here, before any DDL),
+    plan, and replace what changed. A dry run stays offline: it binds to source_schema.yml when
+    the project has one, like `b2b generate`."""
     if dry_run:
+        plan = plan_apply(ctx)
+        plan.notes = binding_notes(ctx.crm)
         return plan
     with ctx.adapter() as adapter:
+        notes = ctx.bind_live(adapter)
+        plan = plan_apply(ctx)
+        plan.notes = notes
         plan.strategy = "transaction" if adapter.SUPPORTS_TRANSACTIONAL_DDL else "staged"
         diff_plan(plan, adapter, ctx.config.output.schema_)
         if plan.changed:
@@ -139,8 +167,53 @@ def apply(ctx: ProjectContext, dry_run: bool = False) -> ApplyPlan:
                 try:
                     adapter.apply_views(plan.to_apply(), plan.grants, plan.schema_ddl)
                 except WarehouseError as exc:
-                    hint = f"nothing was committed: the previous views are in place. {exc.hint or ''}".strip()
-                    raise WarehouseError(exc.message, hint=hint) from None
+                    raise explain_apply_error(
+                        exc, "nothing was committed: the previous views are in place"
+                    ) from None
             else:
-                staged_apply(ctx, adapter, plan)
+                try:
+                    staged_apply(ctx, adapter, plan)
+                except WarehouseError as exc:
+                    raise explain_apply_error(exc, "the live views were not replaced") from None
     return plan
+
+
+_COLUMN_PATTERNS = (
+    r'does not have a column named "?(?P<col>[^"\s]+)"?',  # DuckDB
+    r'column "?(?P<col>[^"\s]+)"? does not exist',  # PostgreSQL
+    r"invalid identifier '(?P<col>[^']+)'",  # Snowflake
+    r"cannot be resolved.*?`(?P<col>[^`]+)`",  # Spark
+)
+_TABLE_PATTERNS = (
+    r"Table with name (?P<table>\S+) does not exist",  # DuckDB
+    r'relation "(?P<table>[^"]+)" does not exist',  # PostgreSQL
+    r"Object '(?P<table>[^']+)' does not exist",  # Snowflake
+    r"TABLE_OR_VIEW_NOT_FOUND.*?`(?P<table>[^`]+)`",  # Spark
+)
+
+
+def explain_apply_error(exc: WarehouseError, state: str) -> WarehouseError:
+    """The engine's message, the view it stopped at, the source table or column where the
+    message names one, and a fix."""
+    import re
+
+    message = exc.message
+    where = f" (while creating {exc.view})" if getattr(exc, "view", None) else ""
+    for pattern in _COLUMN_PATTERNS:
+        m = re.search(pattern, message, flags=re.IGNORECASE)
+        if m:
+            hint = (
+                f"{state}. The source has no column {m.group('col')!r}: run `b2b inspect` to record the "
+                "source's columns, map the field to the column that holds it with source.columns, or fix "
+                "extra_fields; then `b2b apply` again"
+            )
+            return WarehouseError(message + where, hint=hint)
+    for pattern in _TABLE_PATTERNS:
+        m = re.search(pattern, message, flags=re.IGNORECASE)
+        if m:
+            hint = (
+                f"{state}. No table {m.group('table')!r}: set source.schema / source.database to where the "
+                "CRM tables are, or map the object to its table with source.tables"
+            )
+            return WarehouseError(message + where, hint=hint)
+    return WarehouseError(message + where, hint=f"{state}. {exc.hint or ''}".strip())

@@ -21,6 +21,11 @@ def _err(message: str) -> None:
     click.secho(f"error: {message}", fg="red", err=True)
 
 
+def _warn(lines: list[str]) -> None:
+    for line in lines:
+        click.secho(f"warning: {line}", fg="yellow", err=True)
+
+
 def common_options(fn: F) -> F:
     fn = click.option(
         "--target", "-t", default=None, help="Target in profiles.yml (default: the profile's `target`)."
@@ -89,14 +94,32 @@ def generate(
 ) -> None:
     """Write <out>/<dialect>/<view>.sql: each view's create-or-replace DDL. No connection needed."""
     from toolkit.dialects import TARGETS
+    from toolkit.introspect import binding_notes
     from toolkit.transpile import compile_ddl, write_views
 
     ctx = _ctx(project_dir, profiles_dir, target)
     views = compile_ddl(ctx, list(dialects) or list(TARGETS))
+    _warn(binding_notes(ctx.crm))
     out = out_dir if out_dir is not None else ctx.project_dir / "target"
     paths = write_views(views, out)
     click.echo(
         f"wrote {len(paths)} files to {out}/ ({len({v.dialect for v in views})} dialects x {len({v.entity for v in views})} views)"
+    )
+
+
+@cli.command("inspect")
+@common_options
+def inspect_cmd(project_dir: Path, profiles_dir: Path | None, target: str | None) -> None:
+    """Record the CRM tables' columns and types in source_schema.yml (commit it, like a lock file)."""
+    from toolkit.introspect import run_inspect
+
+    ctx = _ctx(project_dir, profiles_dir, target)
+    path, schema, notes = run_inspect(ctx)
+    _warn(notes)
+    for t in sorted(schema.tables.values(), key=lambda t: t.name):
+        click.echo(f"  {t.name:<28} {len(t.columns):>4} columns")
+    click.echo(
+        f"wrote {path} ({len(schema.tables)} tables from target {ctx.target.name!r}, schema {schema.schema!r})"
     )
 
 
@@ -114,13 +137,21 @@ def apply_cmd(project_dir: Path, profiles_dir: Path | None, target: str | None, 
         for stmt in plan.statements():
             click.echo(stmt.rstrip().rstrip(";") + ";\n")
         return
+    _warn(plan.notes)
     for name, action in plan.actions.items():
         click.echo(f"{action:>9}  {name}")
     if not plan.changed:
         click.echo(f"target {plan.target!r}: views are up to date; nothing changed")
     else:
         grants = f" and {len(plan.grants)} grant(s)" if plan.grants else ""
-        click.echo(f"target {plan.target!r}: applied {len(plan.views)} views{grants} in one transaction")
+        how = (
+            "in one transaction"
+            if plan.strategy == "transaction"
+            else "staged (this engine auto-commits DDL: every new definition was created under a "
+            "staging name first, then each live view was replaced)"
+        )
+        changed = sum(1 for a in plan.actions.values() if a != "unchanged")
+        click.echo(f"target {plan.target!r}: applied {changed} of {len(plan.views)} views{grants} {how}")
 
 
 @cli.command()

@@ -11,6 +11,7 @@ from toolkit.config.profiles import ResolvedTarget, load_target
 from toolkit.config.project import Project, ProjectConfig
 from toolkit.crm import Crm, resolve_crm
 from toolkit.render import ViewRenderer
+from toolkit.source_schema import SourceSchema, load_file
 
 if TYPE_CHECKING:
     from toolkit.warehouse.base import Adapter
@@ -30,14 +31,45 @@ class ProjectContext:
 
     @property
     def config(self) -> ProjectConfig:
-        return self.project.config
+        return self._config or self.project.config
+
+    _config: ProjectConfig | None = None
+    #: the source as read from the warehouse in this run (None: not read; bound to the file)
+    live_source: SourceSchema | None = None
+
+    @cached_property
+    def recorded_source(self) -> SourceSchema | None:
+        """source_schema.yml, when the project has one (written by `b2b inspect`)."""
+        return load_file(self.project_dir)
 
     @cached_property
     def crm(self) -> Crm:
-        return resolve_crm(self.project.config)
+        """The CRM bound to the live source when this run has read it, else to source_schema.yml,
+        else unbound (every field assumed present, as named)."""
+        return resolve_crm(self.config, self.live_source or self.recorded_source)
+
+    def use(self, adapter: Adapter) -> None:
+        """Adopt the connected engine's view of the names (see Adapter.qualify)."""
+        config = adapter.qualify(self.project.config)
+        if config is not self.config:
+            self._config = config
+            self.__dict__.pop("crm", None)
+
+    def bind_live(self, adapter: Adapter) -> list[str]:
+        """Read the source's columns (one metadata query), bind the CRM to them (a missing table or
+        required column raises here, before any DDL), and return what to tell the user: the
+        optional fields filled with NULLs and the drift from source_schema.yml."""
+        from toolkit.introspect import binding_notes, drift_notes, inspect_source
+
+        self.use(adapter)
+        live = inspect_source(adapter, self.config, self.target.name)
+        crm = resolve_crm(self.config, live)
+        self.live_source = live
+        self.__dict__["crm"] = crm
+        return binding_notes(crm) + drift_notes(self.recorded_source, live, crm)
 
     def renderer(self, config: ProjectConfig | None = None) -> ViewRenderer:
-        return ViewRenderer(config or self.project.config, self.crm, self.project_dir)
+        return ViewRenderer(config or self.config, self.crm, self.project_dir)
 
     @cached_property
     def target(self) -> ResolvedTarget:

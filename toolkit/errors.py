@@ -49,6 +49,7 @@ class WarehouseError(B2BError):
     """The warehouse refused a statement or the connection failed."""
 
     exit_code = 3
+    view: str | None = None  # the view being created when the engine refused (apply)
 
 
 class ChecksFailed(B2BError):

@@ -19,7 +19,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError
 
 from toolkit.config.project import ENTITIES, ProjectConfig
-from toolkit.crm import Crm, CrmObject
+from toolkit.crm import SQL_TYPES, Crm, CrmObject
 from toolkit.errors import ConfigError, TemplateError
 
 
@@ -52,31 +52,63 @@ def parse_table_name(value: str, key: str) -> exp.Table:
 
 
 class _Source:
-    """What a template sees of one CRM object: `.table` and `.col(field)`."""
+    """What a template sees of one CRM object: `.table`, `.col(alias, field)` and `.live(alias)`."""
 
     def __init__(self, obj: CrmObject, database: str | None, schema: str) -> None:
         self._obj = obj
         self.present = obj.table is not None
-        self.table = qualified(database, schema, obj.table).sql() if obj.table else ""
+        self.table = (
+            exp.Table(
+                this=self._ident(obj.table),
+                db=ident(schema),
+                catalog=ident(database) if database else None,
+            ).sql()
+            if obj.table
+            else ""
+        )
+
+    def _ident(self, name: str) -> exp.Identifier:
+        """A bound name, quoted where the engine stores it in a case an unquoted one misses."""
+        node = ident(name)
+        if name in self._obj.quoted:
+            node.set("quoted", True)
+        return node
+
+    def column(self, alias: str, physical: str) -> str:
+        return exp.column(self._ident(physical), table=ident(alias)).sql()
 
     def col(self, alias: str, field: str) -> str:
+        """The field's column, or a typed NULL when the source does not have it (an optional
+        field; a missing required one never gets here: binding refuses it)."""
         try:
             physical = self._obj.fields[field]
         except KeyError:
             raise ConfigError(f"template asks for unknown field {self._obj.name}.{field}") from None
-        return exp.column(ident(physical), table=ident(alias)).sql()
+        if physical is None:
+            return f"CAST(NULL AS {SQL_TYPES[self._obj.types[field]]})"
+        return self.column(alias, physical)
 
     def live(self, alias: str) -> str:
         """A row is live when none of the deleted flags is true (NULL counts as false). Written
         with placeholders the dialect expands: `x IS NOT TRUE` where the engine has it (PostgreSQL
         can estimate it from column statistics, a CASE expression it cannot)."""
-        preds = [
-            f"B2B_IS_NOT_TRUE({exp.column(ident(flag), table=ident(alias)).sql()})"
-            for flag in self._obj.deleted_flags
-        ]
+        preds = [f"B2B_IS_NOT_TRUE({self.column(alias, flag)})" for flag in self._obj.deleted_flags]
         if self._obj.active_flag:
-            preds.append(f"B2B_IS_TRUE({exp.column(ident(self._obj.active_flag), table=ident(alias)).sql()})")
+            preds.append(f"B2B_IS_TRUE({self.column(alias, self._obj.active_flag)})")
         return "(" + " AND ".join(preds) + ")" if preds else "1 = 1"
+
+    def current(self, alias: str) -> str:
+        """`<predicate> AND ` when only the current version of a row counts (history mode), deleted
+        or not; else nothing. Written before another condition: `WHERE {{ x.current('x') }}...`."""
+        if self._obj.active_flag:
+            return f"B2B_IS_TRUE({self.column(alias, self._obj.active_flag)}) AND "
+        return ""
+
+    def extras(self, alias: str) -> list[str]:
+        return [
+            f"{self.column(alias, col)} AS {ident(attr).sql()}"
+            for attr, col in sorted(self._obj.extras.items())
+        ]
 
 
 @dataclass(frozen=True)
@@ -125,11 +157,7 @@ class ViewRenderer:
         return f"B2B_SF18({col_sql})" if self.ids_to_18 else col_sql
 
     def _extras(self, alias: str, entity: str) -> list[str]:
-        fields = self.config.extra_fields.get(entity, {})
-        return [
-            f"{exp.column(ident(col), table=ident(alias)).sql()} AS {ident(attr).sql()}"
-            for attr, col in sorted(fields.items())
-        ]
+        return self.sources[entity].extras(alias)
 
     def _extra_names(self, entity: str, alias: str) -> list[str]:
         return [

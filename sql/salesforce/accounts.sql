@@ -1,12 +1,13 @@
 {#- One row per (person, account): the contact's own account (direct) and, where the org syncs
-    AccountContactRelation, the accounts it relates to. Grain: user_id, account_id. -#}
+    AccountContactRelation, the accounts it relates to. Grain: user_id, account_id.
+    is_person_account: the account is a Person Account (a B2C person, never a company). -#}
 {% import '_people.sql' as identity_sql with context %}
 {% set a = src.account %}
 {% set r = src.account_contact_relation %}
 {% macro account_columns(x) -%}
 {{ x }}.account_id, {{ x }}.account_name, {{ x }}.account_type, {{ x }}.industry, {{ x }}.annual_revenue,
 {{ x }}.number_of_employees, {{ x }}.billing_country, {{ x }}.billing_city, {{ x }}.billing_state,
-{{ x }}.billing_postal_code, {{ x }}.website, {{ x }}.parent_account_id
+{{ x }}.billing_postal_code, {{ x }}.website, {{ x }}.parent_account_id, {{ x }}.is_person_account
 {%- for e in extra_names('account', x) %}, {{ e }}{% endfor %}
 {%- endmacro %}
 WITH accounts AS (
@@ -23,6 +24,7 @@ WITH accounts AS (
     {{ a.col('a', 'billing_postal_code') }} AS billing_postal_code,
     {{ a.col('a', 'website') }} AS website,
     {{ sfid(a.col('a', 'parent_id')) }} AS parent_account_id,
+    B2B_IS_TRUE({{ a.col('a', 'is_person_account') }}) AS is_person_account,
     {{ a.col('a', 'id') }} AS account_id_stored
     {% for e in extras('a', 'account') %}, {{ e }}
     {% endfor %}
@@ -76,7 +78,8 @@ SELECT
   p.billing_postal_code,
   p.website,
   p.parent_account_id,
-  p.is_direct = 1 AS is_direct
+  p.is_direct = 1 AS is_direct,
+  p.is_person_account
   {% for e in extra_names('account', 'p') %}, {{ e }}
   {% endfor %}
 FROM pairs AS p

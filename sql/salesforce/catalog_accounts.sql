@@ -1,5 +1,5 @@
 {#- Catalog-shaped accounts for the platform's copy-based alternative (a catalog keyed by the CRM
-    id): one row per live account, `id` first. website_domain: the website without scheme,
+    id): one row per live account (Person Accounts are people, never companies: left out), `id` first. website_domain: the website without scheme,
     `www.` and path, for company-list destinations. -#}
 {% set a = src.account %}
 WITH accounts AS (
@@ -22,6 +22,7 @@ WITH accounts AS (
     {% endfor %}
   FROM {{ a.table }} AS a
   WHERE {{ a.live('a') }} AND {{ a.col('a', 'id') }} IS NOT NULL
+    AND B2B_IS_NOT_TRUE({{ a.col('a', 'is_person_account') }})
 ), no_scheme AS (
   SELECT ac.*,
     CASE

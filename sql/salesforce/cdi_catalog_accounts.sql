@@ -1,6 +1,6 @@
 {#- The shape a platform CDI catalog sync reads: UPDATED_AT, ID, PAYLOAD (a JSON object string
     of the fields), DELETED. Deleted CRM rows are kept, with DELETED true, so the sync removes
-    them from the catalog. -#}
+    them from the catalog. Person Accounts are people, never companies: left out. -#}
 {% set a = src.account %}
 SELECT
   {{ a.col('a', 'last_modified_date') }} AS updated_at,
@@ -16,4 +16,5 @@ SELECT
   ) AS payload,
   NOT ({{ a.live('a') }}) AS deleted
 FROM {{ a.table }} AS a
-WHERE {{ a.col('a', 'id') }} IS NOT NULL
+WHERE {{ a.current('a') }}{{ a.col('a', 'id') }} IS NOT NULL
+  AND B2B_IS_NOT_TRUE({{ a.col('a', 'is_person_account') }})

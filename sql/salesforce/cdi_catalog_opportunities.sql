@@ -14,4 +14,4 @@ SELECT
   ) AS payload,
   NOT ({{ o.live('o') }}) AS deleted
 FROM {{ o.table }} AS o
-WHERE {{ o.col('o', 'id') }} IS NOT NULL
+WHERE {{ o.current('o') }}{{ o.col('o', 'id') }} IS NOT NULL

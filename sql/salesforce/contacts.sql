@@ -1,5 +1,7 @@
 {#- One row per person who is a live contact. Grain: user_id.
-    converted_from_lead_id: the earliest live lead converted into this contact. -#}
+    converted_from_lead_id: the earliest lead converted into this contact, even one deleted from
+      the CRM since (platform profiles outlive CRM deletions: its id may still be a profile).
+    is_person_account: a Person Account's contact (B2C); false where the org has none. -#}
 {% import '_people.sql' as identity_sql with context %}
 {% set c = src.contact %}
 {% set l = src.lead %}
@@ -8,8 +10,7 @@ WITH converted AS (
     {{ sfid(l.col('l', 'converted_contact_id')) }} AS contact_id,
     MIN({{ sfid(l.col('l', 'id')) }}) AS lead_id
   FROM {{ l.table }} AS l
-  WHERE {{ l.live('l') }}
-    AND B2B_IS_TRUE({{ l.col('l', 'is_converted') }})
+  WHERE {{ l.current('l') }}B2B_IS_TRUE({{ l.col('l', 'is_converted') }})
     AND {{ l.col('l', 'converted_contact_id') }} IS NOT NULL
   GROUP BY {{ sfid(l.col('l', 'converted_contact_id')) }}
 ), contacts AS (
@@ -22,7 +23,8 @@ WITH converted AS (
     {{ c.col('c', 'title') }} AS title,
     {{ c.col('c', 'mailing_country') }} AS country,
     {{ c.col('c', 'created_date') }} AS created_at,
-    {{ c.col('c', 'last_modified_date') }} AS updated_at
+    {{ c.col('c', 'last_modified_date') }} AS updated_at,
+    B2B_IS_TRUE({{ c.col('c', 'is_person_account') }}) AS is_person_account
     {% for e in extras('c', 'contact') %}, {{ e }}
     {% endfor %}
   {{ identity_sql.live_contacts(c) }}
@@ -40,7 +42,8 @@ SELECT
   p.country,
   cv.lead_id AS converted_from_lead_id,
   p.created_at,
-  p.updated_at
+  p.updated_at,
+  p.is_person_account
   {% for e in extra_names('contact', 'p') %}, {{ e }}
   {% endfor %}
 FROM people AS p

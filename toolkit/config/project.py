@@ -32,8 +32,13 @@ class SourceConfig(Strict):
     schema_: str = Field("salesforce", alias="schema")
     # CRM object -> table name; a null value says the object is not synced (e.g. account_contact_relation)
     tables: dict[str, str | None] = Field(default_factory=dict)
+    # CRM object -> {logical field: physical column}: custom fields, renamed fields, other loaders
+    columns: dict[str, dict[str, str]] = Field(default_factory=dict)
     # Fivetran history mode keeps every version of a row; only `_fivetran_active` rows are current
     history_mode: bool = False
+    # the loader's sync timestamp per row, for source_freshness (default: the naming's, e.g.
+    # _fivetran_synced); null turns the check's reading off
+    loaded_at_column: str | None = None
 
 
 class MappingConfig(Strict):
@@ -88,6 +93,8 @@ class ChecksConfig(Strict):
     min_match_rate: float = Field(0.95, ge=0, le=1)
     max_contacts_per_account: int = Field(10000, ge=1)
     sample_size: int = Field(10, ge=0, le=1000)
+    # source_freshness warns when a CRM table's last sync is older than this
+    max_source_age_hours: float = Field(24, gt=0)
     # check name -> "warn" | "error" | "off"
     severity: dict[str, Literal["warn", "error", "off"]] = Field(default_factory=dict)
 

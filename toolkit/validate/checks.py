@@ -24,7 +24,14 @@ from toolkit.render import ViewRenderer, ident, parse_table_name
 CAUSES = ("case_mismatch", "whitespace", "salesforce_15_vs_18", "converted_lead", "email_as_id", "unknown")
 PEOPLE = ("contacts", "leads")
 VIEW_COLUMNS = {
-    "contacts": ("user_id", "contact_id", "account_id", "converted_from_lead_id", "email"),
+    "contacts": (
+        "user_id",
+        "contact_id",
+        "account_id",
+        "converted_from_lead_id",
+        "email",
+        "is_person_account",
+    ),
     "leads": ("user_id", "lead_id", "email"),
     "accounts": ("user_id", "account_id", "parent_account_id"),
     "opportunities": ("user_id", "opportunity_id", "account_id"),
@@ -55,6 +62,9 @@ DEFAULT_SEVERITY = {
     "account_skew": "warn",
     "relationship_integrity": "warn",
     "salesforce_id_checksum": "warn",
+    # on the source, not the views (toolkit.validate.source_checks)
+    "source_drift": "error",
+    "source_freshness": "warn",
 }
 
 
@@ -180,8 +190,8 @@ class CheckBuilder:
         if "people" not in self.ctes:
             c, l_ = self.view_cte("contacts"), self.view_cte("leads")
             self.ctes["people"] = (
-                f"SELECT 'contacts' AS entity, user_id, converted_from_lead_id AS lead_id, email FROM {c} WHERE user_id IS NOT NULL\n"
-                f"UNION ALL\nSELECT 'leads' AS entity, user_id, CAST(NULL AS TEXT) AS lead_id, email FROM {l_} WHERE user_id IS NOT NULL"
+                f"SELECT 'contacts' AS entity, user_id, contact_id, email FROM {c} WHERE user_id IS NOT NULL\n"
+                f"UNION ALL\nSELECT 'leads' AS entity, user_id, CAST(NULL AS TEXT) AS contact_id, email FROM {l_} WHERE user_id IS NOT NULL"
             )
         return "people"
 
@@ -201,10 +211,20 @@ class CheckBuilder:
             ("whitespace", "TRIM(p.external_id)", "TRIM(u.user_id)", "1 = 1"),
             ("sf15", "p.external_id", "SUBSTRING(u.user_id, 1, 15)", "LENGTH(u.user_id) = 18"),
             ("sf18", "SUBSTRING(p.external_id, 1, 15)", "u.user_id", "LENGTH(u.user_id) = 15"),
-            ("converted_lead", "p.external_id", "u.lead_id", "u.lead_id IS NOT NULL"),
+            ("converted_lead", "", "u.contact_id", "u.contact_id IS NOT NULL"),
             ("email_as_id", "LOWER(p.external_id)", "LOWER(TRIM(u.email))", "u.email IS NOT NULL"),
         ]
+        converted = self.template_cte("converted_leads")
         for name, pkey, ukey, guard in causes:
+            if name == "converted_lead":
+                # the contacts into which a lead was converted whose id the platform holds (the
+                # lead may have been deleted from the CRM since: its profile outlives it)
+                self.ctes[f"cand_{name}"] = (
+                    f"SELECT DISTINCT cl.contact_id AS k FROM {converted} AS cl "
+                    f"WHERE cl.lead_id IN (SELECT p.external_id FROM {p} AS p) "
+                    f"AND cl.contact_id IN (SELECT {ukey} FROM unmatched AS u WHERE {guard})"
+                )
+                continue
             extra = " AND LENGTH(p.external_id) = 18" if name == "sf18" else ""
             self.ctes[f"cand_{name}"] = (
                 f"SELECT DISTINCT {pkey} AS k FROM {p} AS p WHERE {pkey} IN (SELECT {ukey} FROM unmatched AS u WHERE {guard}){extra}"
@@ -226,11 +246,15 @@ FROM unmatched AS u
 {joins}"""
         return "diagnosed"
 
+    def template_cte(self, name: str) -> str:
+        """A CTE from the CRM's checks/<name>.sql (it reads the CRM tables)."""
+        if name not in self.ctes:
+            template = self.renderer.env.get_template(f"checks/{name}.sql")
+            self.ctes[name] = template.render(**self.renderer.context()).strip()
+        return name
+
     def live_accounts_cte(self) -> str:
-        if "live_accounts" not in self.ctes:
-            template = self.renderer.env.get_template("checks/live_accounts.sql")
-            self.ctes["live_accounts"] = template.render(**self.renderer.context()).strip()
-        return "live_accounts"
+        return self.template_cte("live_accounts")
 
     # ---- checks -------------------------------------------------------------------------
     def _needs(self, *names: str) -> dict[str, str]:
@@ -397,7 +421,8 @@ WHERE c.account_id IS NOT NULL
         c = self.view_cte("contacts")
         limit = int(self.config.checks.max_contacts_per_account)
         self.ctes["per_account"] = (
-            f"SELECT account_id, COUNT(*) AS n FROM {c} WHERE account_id IS NOT NULL GROUP BY account_id"
+            f"SELECT account_id, COUNT(*) AS n FROM {c} WHERE account_id IS NOT NULL "
+            "AND B2B_IS_NOT_TRUE(is_person_account) GROUP BY account_id"
         )
         return self._check(
             "account_skew",

@@ -6,7 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from io import StringIO
 
-from toolkit.validate.runner import CheckResult, ValidationReport
+from toolkit.validate.results import CheckResult, ValidationReport
 
 STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "error": "bold magenta"}
 

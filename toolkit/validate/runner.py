@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import sqlglot
@@ -14,86 +13,11 @@ from sqlglot import exp
 from toolkit.context import ProjectContext
 from toolkit.dialects import PROFILE_DIALECT, TargetDialect, get_or_raise
 from toolkit.errors import B2BError, ConfigError, WarehouseError
-from toolkit.validate.checks import CAUSES, CheckSQL, Plan, build_plan
+from toolkit.validate.checks import CAUSES, CheckSQL, Plan, build_plan, severities
 from toolkit.validate.guard import ensure_read_only
+from toolkit.validate.results import CheckResult, ValidationReport
+from toolkit.validate.source_checks import drift_check, freshness_check
 from toolkit.warehouse.base import Adapter
-
-
-@dataclass
-class CheckResult:
-    name: str
-    view: str
-    status: str  # pass | warn | fail | error
-    severity: str  # error | warn | info
-    failing: int | None
-    total: int | None
-    rate: float | None = None
-    threshold: float | None = None
-    diagnosis: dict[str, int] | None = None
-    sample: list[str] = field(default_factory=list)
-    sql: str = ""
-    message: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "name": self.name,
-            "view": self.view,
-            "status": self.status,
-            "severity": self.severity,
-            "failing": self.failing,
-            "total": self.total,
-        }
-        if self.rate is not None:
-            out["rate"] = self.rate
-        if self.threshold is not None:
-            out["threshold"] = self.threshold
-        if self.diagnosis is not None:
-            out["diagnosis"] = self.diagnosis
-        out["sample"] = self.sample
-        if self.message:
-            out["message"] = self.message
-        out["sql"] = self.sql
-        return out
-
-
-@dataclass
-class ValidationReport:
-    target: str
-    results: list[CheckResult]
-    rows_fetched: int
-    elapsed_s: float
-    statements: int
-
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.results if r.status == status)
-
-    @property
-    def status(self) -> str:
-        if self.count("error"):
-            return "error"
-        return "fail" if self.count("fail") else ("warn" if self.count("warn") else "pass")
-
-    @property
-    def exit_code(self) -> int:
-        if self.count("error"):
-            return 3
-        return 1 if self.count("fail") else 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "summary": {
-                "status": self.status,
-                "checks": len(self.results),
-                "passed": self.count("pass"),
-                "warned": self.count("warn"),
-                "failed": self.count("fail"),
-                "errored": self.count("error"),
-                "rows_fetched": self.rows_fetched,
-                "elapsed_s": round(self.elapsed_s, 3),
-                "target": self.target,
-            },
-            "checks": [r.as_dict() for r in self.results],
-        }
 
 
 def compile_sql(canonical: str, dialect: TargetDialect) -> str:
@@ -207,12 +131,16 @@ def plan_for(ctx: ProjectContext, dialect: TargetDialect) -> Plan:
 def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda _: None) -> ValidationReport:
     started = time.perf_counter()
     dialect = get_or_raise(PROFILE_DIALECT[ctx.target.type])
-    plan = plan_for(ctx, dialect)
-    combined, standalone = compile_plan(plan, dialect)
+    levels = severities(ctx.config)
     statements = 0
     results: list[CheckResult] = []
     with ctx.adapter() as adapter:
+        # the live source first: a missing table or required column stops here (exit 2), and
+        # the checks read the CRM tables as they are now
+        ctx.bind_live(adapter)
         _ensure_views(ctx, adapter)
+        plan = plan_for(ctx, dialect)
+        combined, standalone = compile_plan(plan, dialect)
 
         def run(sql: str) -> list[tuple[Any, ...]]:
             nonlocal statements
@@ -257,5 +185,9 @@ def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda
                     continue
                 key = (c.name, c.entity)
                 results.append(_result(ctx, c, metrics.get(key, {}), samples.get(key, []), standalone[id(c)]))
+        if levels["source_drift"] != "off":
+            results.append(drift_check(ctx, adapter, levels["source_drift"]))
+        if levels["source_freshness"] != "off":
+            results.append(freshness_check(ctx, dialect, levels["source_freshness"], run))
         fetched = adapter.rows_fetched
     return ValidationReport(ctx.target.name, results, fetched, time.perf_counter() - started, statements)

@@ -38,6 +38,8 @@ class Adapter(ABC):
     SUPPORTS_READ_ONLY_TRANSACTION: ClassVar[bool] = False
     #: replacing a view means dropping it (and so its dependents) first
     DROPS_TO_REPLACE: ClassVar[bool] = False
+    #: how the engine stores an identifier written without quotes: lower | upper | insensitive
+    UNQUOTED_CASE: ClassVar[str] = "lower"
 
     def __init__(self, conn_config: Any, target_name: str) -> None:
         self.config = conn_config
@@ -89,6 +91,44 @@ class Adapter(ABC):
     def transaction(self, read_only: bool = False) -> Iterator[None]:
         yield
 
+    # ---- the source's columns ------------------------------------------------------------
+    def source_columns(
+        self, database: str | None, schema: str, tables: Sequence[str]
+    ) -> tuple[str | None, dict[str, dict[str, str]]]:
+        """The columns (name -> type, in table order) of those of `tables` that exist in `schema`,
+        names matched ignoring case and returned as stored; and the schema's stored name (None
+        when it holds none of them). One query to the engine's information_schema."""
+        from sqlglot import exp
+
+        catalog = exp.Table(
+            this=exp.to_identifier("columns"),
+            db=exp.to_identifier("information_schema"),
+            catalog=exp.to_identifier(database) if database else None,
+        )
+        query = (
+            exp.select("table_schema", "table_name", "column_name", "data_type")
+            .from_(catalog)
+            .where(exp.func("LOWER", exp.column("table_schema")).eq(exp.Literal.string(schema.lower())))
+            .where(
+                exp.func("LOWER", exp.column("table_name")).isin(
+                    *[exp.Literal.string(t.lower()) for t in sorted(set(tables))]
+                )
+            )
+            .order_by("table_schema", "table_name", "ordinal_position")
+        )
+        for condition in self.catalog_filter(database):
+            query = query.where(condition)
+        return pick_schema(self.fetchall(query.sql(dialect=self.dialect.sqlglot_name)), schema)
+
+    def qualify(self, config: Any) -> Any:
+        """The project config with names made unambiguous on this engine (DuckDB: a schema named
+        like an attached catalog). The default: as it is."""
+        return config
+
+    def catalog_filter(self, database: str | None) -> list[Any]:
+        """Extra conditions on information_schema.columns (DuckDB lists every attached catalog)."""
+        return []
+
     # ---- views ------------------------------------------------------------------------------
     def catalog_name(self, name: str) -> str:
         """How the engine's catalog spells an identifier written `name` (case folding)."""
@@ -115,5 +155,27 @@ class Adapter(ABC):
 
     def replace_views(self, views: Sequence[ViewDDL]) -> None:
         for v in views:
-            self.execute(v.ddl)
+            self.create_view(v)
             self.set_fingerprint(v.name, v.fingerprint)
+
+    def create_view(self, view: ViewDDL) -> None:
+        """Run a view's DDL; a refusal names the view."""
+        try:
+            self.execute(view.ddl)
+        except WarehouseError as exc:
+            exc.view = exc.view or view.short_name
+            raise
+
+
+def pick_schema(rows: Sequence[tuple[Any, ...]], schema: str) -> tuple[str | None, dict[str, dict[str, str]]]:
+    """(schema, table, column, type) rows -> the stored schema name and its tables' columns. When
+    schemas differ only in case, the one spelled as configured wins."""
+    schemas = sorted({str(r[0]) for r in rows})
+    if not schemas:
+        return None, {}
+    chosen = schema if schema in schemas else schemas[0]
+    tables: dict[str, dict[str, str]] = {}
+    for sch, table, column, dtype in rows:
+        if str(sch) == chosen:
+            tables.setdefault(str(table), {})[str(column)] = str(dtype)
+    return chosen, tables

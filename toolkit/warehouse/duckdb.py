@@ -14,6 +14,7 @@ class DuckDBAdapter(SQLAlchemyAdapter):
     driver_module = "duckdb_engine"
     error_module = "duckdb"
     SUPPORTS_TRANSACTIONAL_DDL = True
+    UNQUOTED_CASE = "insensitive"
 
     def __init__(self, conn_config: Any, target_name: str, base_dir: Path | None = None) -> None:
         super().__init__(conn_config, target_name)
@@ -34,6 +35,25 @@ class DuckDBAdapter(SQLAlchemyAdapter):
         if self.config.memory_limit:
             config["memory_limit"] = self.config.memory_limit
         return {"connect_args": {"config": config}} if config else {}
+
+    def qualify(self, config: Any) -> Any:
+        """A database file is attached as a catalog named after it: `b2b.duckdb` is catalog `b2b`,
+        and then `b2b.b2b_contacts` (schema b2b) is ambiguous. Where a schema of the project is
+        named like an attached catalog and no database is given, qualify it with the current one."""
+        catalogs = {str(r[0]).lower() for r in self.fetchall("SELECT database_name FROM duckdb_databases()")}
+        (current,) = self.fetchall("SELECT current_database()")[0]
+        update: dict[str, Any] = {}
+        for key in ("source", "output"):
+            part = getattr(config, key)
+            if part.database is None and part.schema_.lower() in catalogs:
+                update[key] = part.model_copy(update={"database": str(current)})
+        return config.model_copy(update=update) if update else config
+
+    def catalog_filter(self, database: str | None) -> list[Any]:
+        from sqlglot import exp
+
+        catalog = exp.Literal.string(database) if database else exp.func("current_database")
+        return [exp.column("table_catalog").eq(catalog)]
 
     def view_fingerprints(self, schema: str) -> dict[str, str | None]:
         from sqlglot import exp

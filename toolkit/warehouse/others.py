@@ -4,10 +4,12 @@ parse-back, golden files and the dialect lint; the connection code is kept small
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlglot import exp
 
+from toolkit.warehouse.base import pick_schema
 from toolkit.warehouse.dbapi import DBAPIAdapter
 from toolkit.warehouse.postgres import PostgresAdapter
 from toolkit.warehouse.spark import SparkSqlMixin
@@ -19,6 +21,36 @@ class BigQueryAdapter(DBAPIAdapter):
     driver_module = "google.cloud.bigquery"
     error_module = "google.cloud.bigquery.dbapi"
     SUPPORTS_TRANSACTIONS = False
+    UNQUOTED_CASE = "insensitive"
+
+    def source_columns(
+        self, database: str | None, schema: str, tables: Sequence[str]
+    ) -> tuple[str | None, dict[str, dict[str, str]]]:
+        # INFORMATION_SCHEMA.COLUMNS lives in each dataset
+        catalog = exp.Table(
+            this=exp.to_identifier("COLUMNS"),
+            db=exp.to_identifier("INFORMATION_SCHEMA"),
+            catalog=exp.to_identifier(schema),
+        )
+        if database:
+            catalog = exp.Table(
+                this=exp.Dot(
+                    this=exp.to_identifier("INFORMATION_SCHEMA"), expression=exp.to_identifier("COLUMNS")
+                ),
+                db=exp.to_identifier(schema),
+                catalog=exp.to_identifier(database),
+            )
+        query = (
+            exp.select("table_schema", "table_name", "column_name", "data_type")
+            .from_(catalog)
+            .where(
+                exp.func("LOWER", exp.column("table_name")).isin(
+                    *[exp.Literal.string(t.lower()) for t in sorted(set(tables))]
+                )
+            )
+            .order_by("table_name", "ordinal_position")
+        )
+        return pick_schema(self.fetchall(query.sql(dialect="bigquery")), schema)
 
     def open_connection(self) -> Any:
         from google.cloud import bigquery
@@ -79,6 +111,7 @@ class DatabricksAdapter(SparkSqlMixin, DBAPIAdapter):
     extra = "databricks"
     driver_module = "databricks.sql"
     SUPPORTS_TRANSACTIONS = False
+    UNQUOTED_CASE = "insensitive"
 
     def open_connection(self) -> Any:
         from databricks import sql as dbsql
@@ -102,6 +135,7 @@ class FabricAdapter(DBAPIAdapter):
     driver_module = "pyodbc"
     SUPPORTS_TRANSACTIONAL_DDL = True
     BEGIN = "BEGIN TRANSACTION"
+    UNQUOTED_CASE = "insensitive"  # the default collations compare names ignoring case
 
     def open_connection(self) -> Any:
         import pyodbc

@@ -20,6 +20,7 @@ class SnowflakeAdapter(DBAPIAdapter):
     driver_module = "snowflake.connector"
     SUPPORTS_TRANSACTIONS = False
     SUPPORTS_TRANSACTIONAL_DDL = False
+    UNQUOTED_CASE = "upper"
 
     def open_connection(self) -> Any:
         import snowflake.connector

@@ -8,7 +8,7 @@ close (starting one costs seconds); `stop_session()` ends it.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlglot import exp
@@ -50,6 +50,29 @@ class SparkSqlMixin:
             out[name] = value if value and value.startswith("b2b-connected-source") else None
         return out
 
+    def source_columns(
+        self, database: str | None, schema: str, tables: Sequence[str]
+    ) -> tuple[str | None, dict[str, dict[str, str]]]:
+        """Spark's catalog: SHOW TABLES in the schema, then DESCRIBE each CRM table it holds."""
+        space = ".".join(exp.to_identifier(p).sql("databricks") for p in (database, schema) if p)
+        try:
+            listed = self.fetchall(f"SHOW TABLES IN {space}")
+        except WarehouseError:
+            return None, {}  # no such schema
+        wanted = {t.lower() for t in tables}
+        names = sorted(str(r[1]) for r in listed if str(r[1]).lower() in wanted and not r[-1])
+        out: dict[str, dict[str, str]] = {}
+        for name in names:
+            table = f"{space}.{exp.to_identifier(name).sql('databricks')}"
+            cols: dict[str, str] = {}
+            for row in self.fetchall(f"DESCRIBE TABLE {table}"):
+                col = str(row[0])
+                if not col or col.startswith("#"):
+                    break  # partition and detail sections follow the columns
+                cols[col] = str(row[1])
+            out[name] = cols
+        return (schema if out else None), out
+
     def set_fingerprint(self, view_sql_name: str, fingerprint: str) -> None:
         literal = exp.Literal.string(fingerprint).sql("databricks")
         self.execute(f"ALTER VIEW {view_sql_name} SET TBLPROPERTIES ('{FINGERPRINT_PROPERTY}' = {literal})")
@@ -58,6 +81,7 @@ class SparkSqlMixin:
 class SparkAdapter(SparkSqlMixin, Adapter):
     type = "spark"
     extra = "spark"
+    UNQUOTED_CASE = "insensitive"
     SUPPORTS_TRANSACTIONS = False
     SUPPORTS_TRANSACTIONAL_DDL = False
 

@@ -50,4 +50,4 @@ SELECT
   ) AS deleted
 FROM salesforce.account AS a
 WHERE
-  NOT a.id IS NULL;
+  NOT a.id IS NULL AND NOT a.is_person_account IS TRUE;

@@ -112,11 +112,7 @@ WITH converted AS (
     ) AS lead_id
   FROM salesforce.lead AS l
   WHERE
-    (
-      NOT l.is_deleted IS TRUE AND NOT l._fivetran_deleted IS TRUE
-    )
-    AND l.is_converted IS TRUE
-    AND NOT l.converted_contact_id IS NULL
+    l.is_converted IS TRUE AND NOT l.converted_contact_id IS NULL
   GROUP BY
     CASE
       WHEN LENGTH(l.converted_contact_id) = 15
@@ -255,7 +251,8 @@ WITH converted AS (
     c.title AS title,
     c.mailing_country AS country,
     c.created_date AS created_at,
-    c.last_modified_date AS updated_at
+    c.last_modified_date AS updated_at,
+    c.is_person_account IS TRUE AS is_person_account
   FROM salesforce.contact AS c
   WHERE
     (
@@ -279,7 +276,8 @@ SELECT
   p.country,
   cv.lead_id AS converted_from_lead_id,
   p.created_at,
-  p.updated_at
+  p.updated_at,
+  p.is_person_account
 FROM people AS p
 LEFT JOIN converted AS cv
   ON cv.contact_id = p.contact_id;

@@ -58,6 +58,7 @@ WITH accounts AS (
       )
       ELSE a.parent_id
     END AS parent_account_id,
+    COALESCE(a.is_person_account, FALSE) AS is_person_account,
     a.id AS account_id_stored,
     a.territory__c AS territory
   FROM salesforce.account AS a
@@ -404,6 +405,7 @@ WITH accounts AS (
     ak.billing_postal_code,
     ak.website,
     ak.parent_account_id,
+    ak.is_person_account,
     ak.territory
   FROM (
     SELECT
@@ -493,6 +495,7 @@ WITH accounts AS (
     ac.billing_postal_code,
     ac.website,
     ac.parent_account_id,
+    ac.is_person_account,
     ac.territory
   FROM relations AS rl
   JOIN accounts AS ac
@@ -513,5 +516,6 @@ SELECT
   p.website,
   p.parent_account_id,
   p.is_direct = 1 AS is_direct,
+  p.is_person_account,
   p.territory
 FROM pairs AS p;

@@ -67,6 +67,7 @@ WITH accounts AS (
       NOT COALESCE(a.is_deleted, FALSE) AND NOT COALESCE(a._fivetran_deleted, FALSE)
     )
     AND NOT a.id IS NULL
+    AND NOT COALESCE(a.is_person_account, FALSE)
 ), no_scheme AS (
   SELECT
     ac.*,

@@ -67,6 +67,7 @@ WITH accounts AS (
       COALESCE(a.is_deleted, 0) = 0 AND COALESCE(a._fivetran_deleted, 0) = 0
     )
     AND NOT a.id IS NULL
+    AND COALESCE(a.is_person_account, 0) = 0
 ), no_scheme AS (
   SELECT
     ac.*,

@@ -41,4 +41,4 @@ SELECT
   ) AS deleted
 FROM salesforce.account AS a
 WHERE
-  NOT a.id IS NULL;
+  NOT a.id IS NULL AND COALESCE(a.is_person_account, 0) = 0;

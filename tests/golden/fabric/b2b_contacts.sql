@@ -112,11 +112,7 @@ WITH converted AS (
     ) AS lead_id
   FROM salesforce.lead AS l
   WHERE
-    (
-      COALESCE(l.is_deleted, 0) = 0 AND COALESCE(l._fivetran_deleted, 0) = 0
-    )
-    AND COALESCE(l.is_converted, 0) = 1
-    AND NOT l.converted_contact_id IS NULL
+    COALESCE(l.is_converted, 0) = 1 AND NOT l.converted_contact_id IS NULL
   GROUP BY
     CASE
       WHEN LEN(l.converted_contact_id) = 15
@@ -255,7 +251,8 @@ WITH converted AS (
     c.title AS title,
     c.mailing_country AS country,
     c.created_date AS created_at,
-    c.last_modified_date AS updated_at
+    c.last_modified_date AS updated_at,
+    CAST(CASE WHEN COALESCE(c.is_person_account, 0) = 1 THEN 1 ELSE 0 END AS BIT) AS is_person_account
   FROM salesforce.contact AS c
   WHERE
     (
@@ -279,7 +276,8 @@ SELECT
   p.country,
   cv.lead_id AS converted_from_lead_id,
   p.created_at,
-  p.updated_at
+  p.updated_at,
+  p.is_person_account
 FROM people AS p
 LEFT JOIN converted AS cv
   ON cv.contact_id = p.contact_id;

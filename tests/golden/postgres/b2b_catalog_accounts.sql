@@ -103,6 +103,7 @@ WITH accounts AS (
       NOT a.is_deleted IS TRUE AND NOT a._fivetran_deleted IS TRUE
     )
     AND NOT a.id IS NULL
+    AND NOT a.is_person_account IS TRUE
 ), no_scheme AS (
   SELECT
     ac.*,

@@ -112,11 +112,7 @@ WITH converted AS (
     ) AS lead_id
   FROM salesforce.lead AS l
   WHERE
-    (
-      NOT COALESCE(l.is_deleted, FALSE) AND NOT COALESCE(l._fivetran_deleted, FALSE)
-    )
-    AND COALESCE(l.is_converted, FALSE)
-    AND NOT l.converted_contact_id IS NULL
+    COALESCE(l.is_converted, FALSE) AND NOT l.converted_contact_id IS NULL
   GROUP BY
     CASE
       WHEN LENGTH(l.converted_contact_id) = 15
@@ -255,7 +251,8 @@ WITH converted AS (
     c.title AS title,
     c.mailing_country AS country,
     c.created_date AS created_at,
-    c.last_modified_date AS updated_at
+    c.last_modified_date AS updated_at,
+    COALESCE(c.is_person_account, FALSE) AS is_person_account
   FROM salesforce.contact AS c
   WHERE
     (
@@ -279,7 +276,8 @@ SELECT
   p.country,
   cv.lead_id AS converted_from_lead_id,
   p.created_at,
-  p.updated_at
+  p.updated_at,
+  p.is_person_account
 FROM people AS p
 LEFT JOIN converted AS cv
   ON cv.contact_id = p.contact_id;
