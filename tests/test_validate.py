@@ -216,6 +216,8 @@ def test_each_reported_sql_reproduces_its_numbers(engine_project: Path, validate
     assert any(r.failing for r in validated.results)  # numbers worth reproducing
     with ctx.adapter() as adapter:
         for r in validated.results:
+            if r.name.startswith("source_"):
+                continue  # checks on the source's metadata (tests/test_source.py)
             (row,) = adapter.fetchall(r.sql)
             assert (int(row[0] or 0), sum(int(v or 0) for v in row[1:])) == (r.total, r.failing), r.name
 

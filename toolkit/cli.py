@@ -65,14 +65,52 @@ def cli() -> None:
 @cli.command()
 @click.option("--name", default=None, help="Project name (default: the folder's name).")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
-def init(name: str | None, force: bool) -> None:
+@click.option(
+    "--target",
+    "-t",
+    default=None,
+    help="Inspect this target of profiles.yml and write what the source holds: naming, history "
+    "mode, whether AccountContactRelation is synced (and source_schema.yml).",
+)
+@click.option(
+    "--profiles-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder holding profiles.yml (with --target).",
+)
+@click.option("--source-schema", default="salesforce", show_default=True, help="Where the CRM tables are.")
+@click.option("--source-database", default=None, help="Their database, when not the connection's.")
+def init(
+    name: str | None,
+    force: bool,
+    target: str | None,
+    profiles_dir: Path | None,
+    source_schema: str,
+    source_database: str | None,
+) -> None:
     """Scaffold b2b_project.yml and profiles.yml in the current folder."""
     from toolkit.scaffold import init_project
 
     here = Path.cwd()
-    for path in init_project(here, name or here.name, force=force):
+    project_name = name or here.name
+    if target is None:
+        for path in init_project(here, project_name, force=force):
+            click.echo(f"wrote {path}")
+        click.echo("next: edit source/platform in b2b_project.yml, then `b2b generate`")
+        return
+    from toolkit.scaffold import init_detected
+
+    written, detected = init_detected(
+        here, project_name, target, profiles_dir, source_schema, source_database, force
+    )
+    click.echo(
+        f"detected in {detected.schema!r}: naming {detected.naming}, history mode "
+        f"{'on' if detected.history_mode else 'off'}, AccountContactRelation "
+        f"{'synced' if detected.relations_synced else 'not synced'} ({len(detected.tables)} tables)"
+    )
+    for path in written:
         click.echo(f"wrote {path}")
-    click.echo("next: edit source/platform in b2b_project.yml, then `b2b generate`")
+    click.echo("next: set platform.external_ids in b2b_project.yml, then `b2b apply`")
 
 
 @cli.command()

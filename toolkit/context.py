@@ -31,9 +31,8 @@ class ProjectContext:
 
     @property
     def config(self) -> ProjectConfig:
-        return self._config or self.project.config
+        return self.project.config
 
-    _config: ProjectConfig | None = None
     #: the source as read from the warehouse in this run (None: not read; bound to the file)
     live_source: SourceSchema | None = None
 
@@ -48,20 +47,12 @@ class ProjectContext:
         else unbound (every field assumed present, as named)."""
         return resolve_crm(self.config, self.live_source or self.recorded_source)
 
-    def use(self, adapter: Adapter) -> None:
-        """Adopt the connected engine's view of the names (see Adapter.qualify)."""
-        config = adapter.qualify(self.project.config)
-        if config is not self.config:
-            self._config = config
-            self.__dict__.pop("crm", None)
-
     def bind_live(self, adapter: Adapter) -> list[str]:
         """Read the source's columns (one metadata query), bind the CRM to them (a missing table or
         required column raises here, before any DDL), and return what to tell the user: the
         optional fields filled with NULLs and the drift from source_schema.yml."""
         from toolkit.introspect import binding_notes, drift_notes, inspect_source
 
-        self.use(adapter)
         live = inspect_source(adapter, self.config, self.target.name)
         crm = resolve_crm(self.config, live)
         self.live_source = live

@@ -65,7 +65,6 @@ def run_inspect(ctx: ProjectContext) -> tuple[Path, SourceSchema, list[str]]:
     from toolkit.source_schema import write_file
 
     with ctx.adapter() as adapter:
-        ctx.use(adapter)
         live = inspect_source(adapter, ctx.config, ctx.target.name)
     if not live.tables:
         src = ctx.config.source

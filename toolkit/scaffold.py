@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit.config.profiles import PROFILES_FILE
 from toolkit.config.project import PROJECT_FILE
 from toolkit.errors import ConfigError
+
+if TYPE_CHECKING:
+    from toolkit.warehouse.base import Adapter
 
 PROJECT_TEMPLATE = """\
 # b2b_project.yml: what to build from your CRM tables, and how to check it.
@@ -16,10 +21,12 @@ profile: b2b                       # a profile in profiles.yml
 
 source:
   crm: salesforce
-  naming: fivetran                 # fivetran (is_deleted, account_id) | api (IsDeleted, AccountId)
-  # database: raw
+  naming: {naming}{naming_pad}# fivetran (is_deleted, account_id) | api (IsDeleted, AccountId)
+  {database_line}
   schema: {source_schema}
-  tables: {{}}                       # e.g. {{contact: sf_contact, account_contact_relation: null}}
+  tables: {tables}{tables_pad}# e.g. {{contact: sf_contact, account_contact_relation: null}}
+  columns: {{}}                      # e.g. {{contact: {{mailing_country: Country__c}}}} (custom or renamed fields)
+  history_mode: {history_mode}{history_pad}# Fivetran history mode: keep only _fivetran_active rows
 
 identity:
   strategy: crm_id                 # crm_id | mapping | email
@@ -51,7 +58,8 @@ checks:
 
 PROFILES_TEMPLATE = """\
 # profiles.yml: connections. Keep secrets in environment variables: {{{{ env_var('NAME') }}}}.
-# Every warehouse type is documented in profiles.example.yml.
+# Every warehouse type is documented in profiles.example.yml. (A DuckDB file is attached as a
+# catalog named after it: name it unlike your schemas, e.g. not b2b.duckdb with output schema b2b.)
 b2b:
   target: dev
   outputs:
@@ -61,17 +69,33 @@ b2b:
 """
 
 
+def _pad(value: str, width: int) -> str:
+    return " " * max(1, width - len(value))
+
+
 def project_yaml(
     name: str = "acme",
     source_schema: str = "salesforce",
+    naming: str = "fivetran",
+    database: str | None = None,
+    tables: str = "{}",
+    history_mode: bool = False,
     platform_table: str = "braze.user_latest_state_default_attributes_view_shared",
     extra_fields: str = "  account: {}\n",
     min_match_rate: float = 0.95,
     max_contacts: int = 10000,
 ) -> str:
+    history = "true" if history_mode else "false"
     return PROJECT_TEMPLATE.format(
         name=name,
         source_schema=source_schema,
+        naming=naming,
+        naming_pad=_pad(naming, 25),
+        database_line=f"database: {database}" if database else "# database: raw",
+        tables=tables,
+        tables_pad=_pad(tables, 25),
+        history_mode=history,
+        history_pad=_pad(history, 19),
         platform_table=platform_table,
         extra_fields=extra_fields,
         min_match_rate=min_match_rate,
@@ -79,12 +103,72 @@ def project_yaml(
     )
 
 
-def profiles_yaml(duckdb_path: str = "b2b.duckdb") -> str:
+def profiles_yaml(duckdb_path: str = "warehouse.duckdb") -> str:
     return PROFILES_TEMPLATE.format(duckdb_path=duckdb_path)
 
 
-def init_project(directory: Path, name: str, force: bool = False) -> list[Path]:
-    files = {directory / PROJECT_FILE: project_yaml(name=name), directory / PROFILES_FILE: profiles_yaml()}
+@dataclass(frozen=True)
+class Detected:
+    """What `b2b init --target` found in the source."""
+
+    schema: str
+    naming: str
+    history_mode: bool
+    relations_synced: bool
+    tables: tuple[str, ...]
+
+    def project_yaml(self, name: str, database: str | None) -> str:
+        tables = "{}" if self.relations_synced else "{account_contact_relation: null}"
+        return project_yaml(
+            name=name,
+            source_schema=self.schema,
+            naming=self.naming,
+            database=database,
+            tables=tables,
+            history_mode=self.history_mode,
+        )
+
+
+def detect_source(adapter: Adapter, database: str | None, schema: str) -> Detected:
+    """Which naming the CRM tables use (a contact table with `is_deleted`: fivetran; `IsDeleted`:
+    api), whether Fivetran history mode is on (`_fivetran_active`), and whether
+    AccountContactRelation is synced. Names are matched ignoring case: Snowflake stores them upper."""
+    from toolkit.crm import read_crm
+
+    data = read_crm("salesforce")
+    names = sorted({n for obj in data["objects"].values() for n in obj["table"].values()})
+    stored, found = adapter.source_columns(database, schema, names)
+    where = ".".join(p for p in (database, schema) if p)
+    contact = next((cols for t, cols in found.items() if t.lower() == "contact"), None)
+    if stored is None or contact is None:
+        raise ConfigError(
+            f"init: no Salesforce contact table in schema {where!r} (looked for: {', '.join(names)}); nothing was written",
+            hint="pass --source-schema (and --source-database) naming where the CRM tables are synced",
+        )
+    lowered = {c.lower() for c in contact}
+    naming = "fivetran" if "is_deleted" in lowered else "api" if "isdeleted" in lowered else ""
+    if not naming:
+        raise ConfigError(
+            f"init: {where}.contact has neither is_deleted (Fivetran naming) nor IsDeleted (API naming); "
+            "nothing was written",
+            hint="write b2b_project.yml by hand (`b2b init` without --target) and map the columns with source.columns",
+        )
+    relation = data["objects"]["account_contact_relation"]["table"][naming].lower()
+    return Detected(
+        stored,
+        naming,
+        "_fivetran_active" in lowered,
+        any(t.lower() == relation for t in found),
+        tuple(sorted(found)),
+    )
+
+
+def init_project(
+    directory: Path, name: str, force: bool = False, project_text: str | None = None
+) -> list[Path]:
+    files = {directory / PROJECT_FILE: project_text or project_yaml(name=name)}
+    if project_text is None or not (directory / PROFILES_FILE).exists():
+        files[directory / PROFILES_FILE] = profiles_yaml()
     existing = [p for p in files if p.exists()]
     if existing and not force:
         raise ConfigError(
@@ -95,3 +179,38 @@ def init_project(directory: Path, name: str, force: bool = False) -> list[Path]:
     for path, text in files.items():
         path.write_text(text, encoding="utf-8")
     return list(files)
+
+
+def init_detected(
+    directory: Path,
+    name: str,
+    target: str,
+    profiles_dir: Path | None,
+    source_schema: str,
+    source_database: str | None,
+    force: bool,
+) -> tuple[list[Path], Detected]:
+    """`b2b init --target T`: connect with profiles.yml's target, detect the source, then write
+    b2b_project.yml and source_schema.yml (nothing at all when detection fails)."""
+    import yaml
+
+    from toolkit.config.profiles import load_target
+    from toolkit.config.project import ProjectConfig
+    from toolkit.introspect import inspect_source
+    from toolkit.source_schema import write_file
+    from toolkit.warehouse import adapter_for
+
+    if (directory / PROJECT_FILE).exists() and not force:
+        raise ConfigError(
+            f"{directory / PROJECT_FILE} already exists; nothing was written",
+            hint="pass --force to overwrite, or run in an empty folder",
+        )
+    resolved = load_target("b2b", target, profiles_dir, directory)
+    with adapter_for(resolved, base_dir=directory) as adapter:
+        detected = detect_source(adapter, source_database, source_schema)
+        text = detected.project_yaml(name, source_database)
+        config = ProjectConfig.model_validate(yaml.safe_load(text))
+        live = inspect_source(adapter, config, resolved.name)
+    written = init_project(directory, name, force=True, project_text=text)
+    written.append(write_file(directory, live))
+    return written, detected

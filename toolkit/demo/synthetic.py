@@ -27,6 +27,8 @@ Platform external IDs, for live contacts:
   plus N // 50 platform-only ids
 Open leads (m = lead number, q = m % 100): 1 is_deleted, 2 _fivetran_deleted, 50 absent from the
 platform (unknown).
+Every table was synced at build time, except OpportunityContactRole, whose sync stalled 36 hours
+earlier (source_freshness).
 """
 
 from __future__ import annotations
@@ -180,6 +182,10 @@ def build_statements(
     other_acct = f"1 + (n * 13) % {a - 1}"
     ind, ctry = _lit(INDUSTRIES), _lit(COUNTRIES)
     ts = "TIMESTAMP '2021-01-04 09:00:00'"
+    # the loader's sync time (source_freshness): now, except a sync of OpportunityContactRole
+    # that stalled a day and a half ago
+    synced = "CAST(timezone('UTC', now()) AS TIMESTAMP)"
+    stalled = f"({synced} - INTERVAL 36 HOUR)"
     email = "'person' || n || '@company' || coalesce(CAST(k AS VARCHAR), 'none') || '.example.com'"
     return [
         _ids_table("ids_account", ACCOUNT_PREFIX, a + d),
@@ -210,7 +216,7 @@ SELECT i.id18 AS id,
   {ts} + to_days(CAST(k % 900 AS INTEGER)) AS last_modified_date,
   k >= {a} AND k % 2 = 0 AS is_deleted,
   k >= {a} AND k % 2 = 1 AS _fivetran_deleted,
-  {ts} AS _fivetran_synced
+  {synced} AS _fivetran_synced
 FROM (SELECT n AS k, id18 FROM ids_account) AS i
 LEFT JOIN ids_account AS pp ON pp.n = i.k - 1
 LEFT JOIN ids_account AS pd ON pd.n = {a} + i.k % {d}
@@ -227,7 +233,7 @@ SELECT c.id18 AS id,
   {ts} + to_days(CAST(n % 1000 AS INTEGER) + 30) AS last_modified_date,
   n % 100 = 1 AS is_deleted,
   n % 100 = 2 AS _fivetran_deleted,
-  {ts} AS _fivetran_synced
+  {synced} AS _fivetran_synced
 FROM demo_people AS dp
 JOIN ids_contact AS c USING (n)
 LEFT JOIN ids_account AS ac ON ac.n = dp.k
@@ -245,13 +251,13 @@ SELECT l.id18 AS id,
   CAST(NULL AS VARCHAR) AS converted_account_id,
   {ts} + to_days(CAST(m % 700 AS INTEGER)) AS created_date,
   {ts} + to_days(CAST(m % 700 AS INTEGER) + 7) AS last_modified_date,
-  m % 100 = 1 AS is_deleted, m % 100 = 2 AS _fivetran_deleted, {ts} AS _fivetran_synced
+  m % 100 = 1 AS is_deleted, m % 100 = 2 AS _fivetran_deleted, {synced} AS _fivetran_synced
 FROM (SELECT n AS m, id18 FROM ids_lead WHERE n < {m}) AS l
 UNION ALL
 SELECT l.id18, 'person' || dp.n || '@old-lead.example.org', 'First' || (dp.n % 1000), 'Last' || dp.n, NULL,
   'Converted Co', 'Closed - Converted', NULL, 'Web', NULL,
   TRUE, CASE WHEN dp.n % 100 = 7 THEN c.id15 ELSE c.id18 END, ac.id18,
-  {ts}, {ts}, FALSE, FALSE, {ts}
+  {ts}, {ts}, FALSE, FALSE, {synced}
 FROM demo_people AS dp
 JOIN ids_contact AS c ON c.n = dp.n
 JOIN ids_lead AS l ON l.n = {m} + dp.n
@@ -265,7 +271,7 @@ SELECT o.id18 AS id, 'Deal ' || k AS name,
   DATE '2025-01-01' + CAST(k % 365 AS INTEGER) AS close_date,
   k % 4 = 0 AS is_closed, k % 8 = 0 AS is_won,
   {ts} AS last_modified_date,
-  k % 10 = 9 AS is_deleted, FALSE AS _fivetran_deleted, {ts} AS _fivetran_synced
+  k % 10 = 9 AS is_deleted, FALSE AS _fivetran_deleted, {synced} AS _fivetran_synced
 FROM (SELECT n AS k, id18 FROM ids_opp) AS o
 JOIN ids_account AS ac ON ac.n = o.k
 ORDER BY k""",
@@ -275,7 +281,7 @@ SELECT 'OCR' || lpad(CAST(dp.n AS VARCHAR), 12, '0') AS id,
   o.id18 AS opportunity_id,
   CASE WHEN dp.n % 100 = 50 THEN 'Decision Maker' WHEN dp.n % 100 BETWEEN 55 AND 57 THEN 'Influencer' ELSE 'Evaluator' END AS role,
   dp.n % 100 = 50 AS is_primary,
-  dp.n % 100 = 59 AS is_deleted, FALSE AS _fivetran_deleted, {ts} AS _fivetran_synced
+  dp.n % 100 = 59 AS is_deleted, FALSE AS _fivetran_deleted, {stalled} AS _fivetran_synced
 FROM demo_people AS dp
 JOIN ids_contact AS c ON c.n = dp.n
 JOIN ids_opp AS o ON o.n = CASE WHEN dp.n % 100 BETWEEN 55 AND 57 THEN dp.k2 WHEN dp.n % 100 = 1 THEN 1 ELSE dp.k END
@@ -286,7 +292,7 @@ SELECT 'ACR' || lpad(CAST(dp.n AS VARCHAR), 12, '0') AS id,
   c.id18 AS contact_id,
   dp.n % 100 BETWEEN 30 AND 34 AS is_direct,
   dp.n % 100 <> 42 AS is_active,
-  dp.n % 100 = 40 AS is_deleted, FALSE AS _fivetran_deleted, {ts} AS _fivetran_synced
+  dp.n % 100 = 40 AS is_deleted, FALSE AS _fivetran_deleted, {synced} AS _fivetran_synced
 FROM demo_people AS dp
 JOIN ids_contact AS c ON c.n = dp.n
 JOIN ids_account AS ac ON ac.n = CASE WHEN dp.n % 100 BETWEEN 30 AND 34 THEN dp.k WHEN dp.n % 100 = 41 THEN {a} ELSE dp.k2 END

@@ -54,19 +54,12 @@ def size_warnings(compiled: CompiledSegment, count: int) -> list[str]:
 
 
 def preview(ctx: ProjectContext, name: str) -> Preview:
-    get_segment(ctx, name)  # an unknown segment is a config error before any connection
+    compiled = compile_for_target(ctx, name)
     k = ctx.config.checks.sample_size
-    with ctx.adapter() as adapter:
-        ctx.use(adapter)
-        compiled = compile_for_target(ctx, name)
-        count_sql = _wrap(compiled, lambda s: exp.select(exp.Count(this=exp.Star())).from_(s))
-        first = exp.column(compiled.columns[0], table="s")
-        sample_sql = _wrap(compiled, lambda s: exp.select(exp.Star()).from_(s).order_by(first).limit(k))
-        return _preview(adapter, compiled, count_sql, sample_sql, k)
-
-
-def _preview(adapter: Any, compiled: CompiledSegment, count_sql: str, sample_sql: str, k: int) -> Preview:
-    with adapter.transaction(read_only=True):
+    count_sql = _wrap(compiled, lambda s: exp.select(exp.Count(this=exp.Star())).from_(s))
+    first = exp.column(compiled.columns[0], table="s")
+    sample_sql = _wrap(compiled, lambda s: exp.select(exp.Star()).from_(s).order_by(first).limit(k))
+    with ctx.adapter() as adapter, adapter.transaction(read_only=True):
         count = int(adapter.fetchall(count_sql)[0][0])
         sample = adapter.fetchall(sample_sql) if k else []
     return Preview(compiled, count, sample, size_warnings(compiled, count))
@@ -79,15 +72,13 @@ def export_csv(
     batch_size: int = 10_000,
     progress: Callable[[int, int], None] = lambda done, total: None,
 ) -> tuple[int, list[str]]:
-    get_segment(ctx, name)
+    compiled = compile_for_target(ctx, name)
+    count_sql = _wrap(compiled, lambda s: exp.select(exp.Count(this=exp.Star())).from_(s))
+    order = [exp.column(c, table="s") for c in compiled.columns[:2]]
+    rows_sql = _wrap(compiled, lambda s: exp.select(exp.Star()).from_(s).order_by(*order))
     written = 0
     tmp = out.with_name(out.name + ".part")
     with ctx.adapter() as adapter:
-        ctx.use(adapter)
-        compiled = compile_for_target(ctx, name)
-        count_sql = _wrap(compiled, lambda s: exp.select(exp.Count(this=exp.Star())).from_(s))
-        order = [exp.column(c, table="s") for c in compiled.columns[:2]]
-        rows_sql = _wrap(compiled, lambda s: exp.select(exp.Star()).from_(s).order_by(*order))
         total = int(adapter.fetchall(count_sql)[0][0])
         progress(0, total)
         with tmp.open("w", newline="", encoding="utf-8") as fh:

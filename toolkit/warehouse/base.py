@@ -120,11 +120,6 @@ class Adapter(ABC):
             query = query.where(condition)
         return pick_schema(self.fetchall(query.sql(dialect=self.dialect.sqlglot_name)), schema)
 
-    def qualify(self, config: Any) -> Any:
-        """The project config with names made unambiguous on this engine (DuckDB: a schema named
-        like an attached catalog). The default: as it is."""
-        return config
-
     def catalog_filter(self, database: str | None) -> list[Any]:
         """Extra conditions on information_schema.columns (DuckDB lists every attached catalog)."""
         return []

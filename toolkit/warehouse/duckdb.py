@@ -7,6 +7,9 @@ from typing import Any
 
 from toolkit.warehouse.sqlalchemy_adapter import SQLAlchemyAdapter
 
+#: the catalog name the database file is attached under
+CATALOG = "b2b_connected_source"
+
 
 class DuckDBAdapter(SQLAlchemyAdapter):
     type = "duckdb"
@@ -26,7 +29,18 @@ class DuckDBAdapter(SQLAlchemyAdapter):
     def url(self) -> Any:
         import sqlalchemy
 
-        return sqlalchemy.engine.URL.create("duckdb", database=self.path)
+        # the file is attached under a fixed catalog name (on_connect): DuckDB names a file's
+        # catalog after it, and a view over a view fails to bind ("Ambiguous reference to catalog
+        # or schema") when that name equals a schema's, e.g. b2b.duckdb with output schema b2b
+        return sqlalchemy.engine.URL.create("duckdb", database=":memory:")
+
+    def on_connect(self) -> None:
+        if self.path == ":memory:":
+            return
+        from sqlglot import exp
+
+        self.execute(f"ATTACH {exp.Literal.string(self.path).sql('duckdb')} AS {CATALOG}")
+        self.execute(f"USE {CATALOG}")
 
     def engine_kwargs(self) -> dict[str, Any]:
         config: dict[str, Any] = {}
@@ -35,19 +49,6 @@ class DuckDBAdapter(SQLAlchemyAdapter):
         if self.config.memory_limit:
             config["memory_limit"] = self.config.memory_limit
         return {"connect_args": {"config": config}} if config else {}
-
-    def qualify(self, config: Any) -> Any:
-        """A database file is attached as a catalog named after it: `b2b.duckdb` is catalog `b2b`,
-        and then `b2b.b2b_contacts` (schema b2b) is ambiguous. Where a schema of the project is
-        named like an attached catalog and no database is given, qualify it with the current one."""
-        catalogs = {str(r[0]).lower() for r in self.fetchall("SELECT database_name FROM duckdb_databases()")}
-        (current,) = self.fetchall("SELECT current_database()")[0]
-        update: dict[str, Any] = {}
-        for key in ("source", "output"):
-            part = getattr(config, key)
-            if part.database is None and part.schema_.lower() in catalogs:
-                update[key] = part.model_copy(update={"database": str(current)})
-        return config.model_copy(update=update) if update else config
 
     def catalog_filter(self, database: str | None) -> list[Any]:
         from sqlglot import exp
