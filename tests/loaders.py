@@ -135,3 +135,20 @@ def load_spark(
         ddl = ", ".join(f"`{c}` {t if t.startswith('DECIMAL') else SPARK_TYPES[t]}" for c, t in cols)
         df = spark.createDataFrame(rows, schema=ddl)
         df.write.mode("overwrite").saveAsTable(f"{schema}.{table}")
+
+
+def load_duckdb(
+    path: str, tables: dict[tuple[str, str], tuple[list[tuple[str, str]], list[tuple[Any, ...]]]]
+) -> None:
+    """A DuckDB file holding exactly these tables (names quoted as given)."""
+    con = duckdb.connect(path)
+    try:
+        for (schema, table), (cols, rows) in tables.items():
+            con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            coldefs = ", ".join(f'"{c}" {t}' for c, t in cols)
+            con.execute(f'CREATE OR REPLACE TABLE "{schema}"."{table}" ({coldefs})')
+            if rows:
+                marks = ", ".join("?" for _ in cols)
+                con.executemany(f'INSERT INTO "{schema}"."{table}" VALUES ({marks})', rows)
+    finally:
+        con.close()
