@@ -51,11 +51,16 @@ def binding_notes(crm: Crm) -> list[str]:
     return lines
 
 
-def drift_notes(recorded: SourceSchema | None, live: SourceSchema, crm: Crm) -> list[str]:
+def drift_lines(recorded: SourceSchema | None, live: SourceSchema, crm: Crm) -> list[str]:
+    """What changed since source_schema.yml in the tables the project reads (`contact.x: dropped`)."""
     if recorded is None:
         return []
     tables = sorted({t.lower() for t in crm.tables()} | {t.name.lower() for t in recorded.tables.values()})
-    return [f"source drifted from {SOURCE_SCHEMA_FILE}: {line}" for line in drift(recorded, live, tables)]
+    return drift(recorded, live, tables)
+
+
+def drift_notes(recorded: SourceSchema | None, live: SourceSchema, crm: Crm) -> list[str]:
+    return [f"source drifted from {SOURCE_SCHEMA_FILE}: {line}" for line in drift_lines(recorded, live, crm)]
 
 
 def run_inspect(ctx: ProjectContext) -> tuple[Path, SourceSchema, list[str]]:

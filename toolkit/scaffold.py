@@ -163,12 +163,8 @@ def detect_source(adapter: Adapter, database: str | None, schema: str) -> Detect
     )
 
 
-def init_project(
-    directory: Path, name: str, force: bool = False, project_text: str | None = None
-) -> list[Path]:
-    files = {directory / PROJECT_FILE: project_text or project_yaml(name=name)}
-    if project_text is None or not (directory / PROFILES_FILE).exists():
-        files[directory / PROFILES_FILE] = profiles_yaml()
+def init_project(directory: Path, name: str, force: bool = False) -> list[Path]:
+    files = {directory / PROJECT_FILE: project_yaml(name=name), directory / PROFILES_FILE: profiles_yaml()}
     existing = [p for p in files if p.exists()]
     if existing and not force:
         raise ConfigError(
@@ -205,12 +201,38 @@ def init_detected(
             f"{directory / PROJECT_FILE} already exists; nothing was written",
             hint="pass --force to overwrite, or run in an empty folder",
         )
-    resolved = load_target("b2b", target, profiles_dir, directory)
-    with adapter_for(resolved, base_dir=directory) as adapter:
-        detected = detect_source(adapter, source_database, source_schema)
-        text = detected.project_yaml(name, source_database)
-        config = ProjectConfig.model_validate(yaml.safe_load(text))
-        live = inspect_source(adapter, config, resolved.name)
-    written = init_project(directory, name, force=True, project_text=text)
-    written.append(write_file(directory, live))
+    written: list[Path] = []
+    if profiles_dir is None and not _profiles_found(directory):
+        # no profiles.yml anywhere yet: scaffold the default one (a DuckDB file) and use it
+        (directory / PROFILES_FILE).write_text(profiles_yaml(), encoding="utf-8")
+        written.append(directory / PROFILES_FILE)
+    try:
+        resolved = load_target("b2b", target, profiles_dir, directory)
+        path = getattr(resolved.conn, "path", None)
+        if resolved.type == "duckdb" and path != ":memory:" and not (directory / str(path)).exists():
+            raise ConfigError(
+                f"init: target {resolved.name!r} is the DuckDB file {path}, which does not exist; nothing was written",
+                hint="point the target's path at the database holding your CRM tables",
+            )
+        with adapter_for(resolved, base_dir=directory) as adapter:
+            detected = detect_source(adapter, source_database, source_schema)
+            text = detected.project_yaml(name, source_database)
+            config = ProjectConfig.model_validate(yaml.safe_load(text))
+            live = inspect_source(adapter, config, resolved.name)
+    except Exception:
+        for path in written:  # nothing is left behind when detection fails
+            path.unlink(missing_ok=True)
+        raise
+    (directory / PROJECT_FILE).write_text(text, encoding="utf-8")
+    written += [directory / PROJECT_FILE, write_file(directory, live)]
     return written, detected
+
+
+def _profiles_found(directory: Path) -> bool:
+    from toolkit.config.profiles import find_profiles
+
+    try:
+        find_profiles(None, directory)
+    except ConfigError:
+        return False
+    return True

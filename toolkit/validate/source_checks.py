@@ -22,8 +22,9 @@ from sqlglot import exp
 from toolkit.apply import source_part
 from toolkit.context import ProjectContext
 from toolkit.dialects import TargetDialect
-from toolkit.introspect import drift_notes
+from toolkit.introspect import drift_lines
 from toolkit.render import ident
+from toolkit.source_schema import SOURCE_SCHEMA_FILE
 from toolkit.validate.results import CheckResult
 from toolkit.warehouse.base import Adapter
 
@@ -50,14 +51,13 @@ def drift_check(ctx: ProjectContext, adapter: Adapter, severity: str) -> CheckRe
     stale = stale_views(ctx, adapter)
     filled = [f"{o.table}.{f}" for o in ctx.crm.objects.values() if o.table for f in o.filled]
     drifted = (
-        drift_notes(ctx.recorded_source, ctx.live_source, ctx.crm) if ctx.live_source is not None else []
+        drift_lines(ctx.recorded_source, ctx.live_source, ctx.crm) if ctx.live_source is not None else []
     )
+    lacks = f" (the source now lacks: {', '.join(filled)})" if filled and not drifted else ""
     sample = [
-        f"{v}: applied over other source columns than the live ones; run `b2b apply`"
-        + (f" (the source now lacks: {', '.join(filled)})" if filled else "")
-        for v in stale
+        f"{v}: applied over other source columns than the live ones; run `b2b apply`{lacks}" for v in stale
     ]
-    sample += [line.removeprefix("source drifted from ") for line in drifted]
+    sample += [f"{line} (since {SOURCE_SCHEMA_FILE})" for line in drifted]
     if stale and severity != "info":
         status = "fail" if severity == "error" else "warn"
     else:
