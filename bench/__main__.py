@@ -21,6 +21,7 @@ from typing import Any
 
 from bench.cases import case_generate, case_memory, case_segment, case_validate
 from bench.postgres_case import case_postgres
+from bench.spark_connect_case import case_spark_connect
 from toolkit.apply import apply
 from toolkit.context import ProjectContext
 from toolkit.demo.run import DEMO_DB, build_demo_database, write_demo_project
@@ -57,14 +58,25 @@ def prepare(n: int) -> Path:
 
 def rows_fetched_bound(project: Path) -> int:
     """What validate can pull at most, whatever the data: the metric rows of every check plus
-    sample_size rows per sample query, plus the catalog query that lists the views."""
+    sample_size rows per sample query; the catalog queries that list the views (twice: present,
+    and their source fingerprints); the source's columns (one row each: the metadata query);
+    one MAX(loaded-at) row per CRM table (source_freshness)."""
     from toolkit.dialects import get_or_raise
     from toolkit.validate.runner import plan_for
 
     ctx = ProjectContext(project)
+    with ctx.adapter() as adapter:
+        ctx.bind_live(adapter)
     plan = plan_for(ctx, get_or_raise("duckdb"))
     k = ctx.config.checks.sample_size
-    return sum(len(c.labels) + k * len(c.samples) for c in plan.checks) + len(ctx.project.entities())
+    source = ctx.live_source
+    columns = sum(len(t.columns) for t in source.tables.values()) if source else 0
+    return (
+        sum(len(c.labels) + k * len(c.samples) for c in plan.checks)
+        + 2 * len(ctx.project.entities())
+        + columns
+        + len(ctx.crm.tables())
+    )
 
 
 def machine() -> dict[str, Any]:
@@ -94,6 +106,12 @@ def main() -> int:
         "--postgres",
         default="",
         help="comma-separated scales to also run validate and the headline segment on a throwaway PostgreSQL server",
+    )
+    ap.add_argument(
+        "--spark-connect",
+        default="",
+        help="comma-separated scales to also time validate through a throwaway Spark Connect server "
+        "(one statement per check vs the single statement)",
     )
     ap.add_argument("--render-only", action="store_true", help="rewrite results.md from results.json")
     args = ap.parse_args()
@@ -132,6 +150,16 @@ def main() -> int:
             print(
                 f"[postgres {n:,}] per-check x{pg['per_check_over_validate']} slower than validate; "
                 f"segment x{pg['segment']['segment_over_handwritten']} of hand-written"
+            )
+    for n in [int(x) for x in args.spark_connect.split(",") if x]:
+        sc = case_spark_connect(prepare(n), args.repeat)
+        results.setdefault("spark_connect", {})[str(n)] = sc
+        if "skipped" in sc:
+            print(f"[spark connect {n:,}] skipped: {sc['skipped']}")
+        else:
+            print(
+                f"[spark connect {n:,}] validate per check {sc['median_s']['per_check']}s, one statement "
+                f"{sc['median_s']['one_statement']}s (x{sc['one_statement_over_per_check']}), same numbers: {sc['same_numbers']}"
             )
     results["generate"] = case_generate(prepare(scales[0]), max(args.repeat, 5))
     results["rows_fetched_bound"] = rows_fetched_bound(prepare(scales[0]))
@@ -198,6 +226,7 @@ def render(results: dict[str, Any]) -> str:
         "",
         f"Reproduce: `python -m bench --contacts {','.join(scales)} --repeat {results['repeat']}"
         + (f" --postgres {','.join(results['postgres'])}" if results.get("postgres") else "")
+        + (f" --spark-connect {','.join(results['spark_connect'])}" if results.get("spark_connect") else "")
         + "` (or `make bench`); "
         f"this run took {results['elapsed_s']} s. Medians of {results['repeat']} runs after a warm-up; contenders interleaved "
         "in the same process, so ratios hold on a noisy machine.",
@@ -278,6 +307,27 @@ def render(results: dict[str, Any]) -> str:
             lines.append(
                 f"| {int(n):,} | {t['validate']['median_s']} | {t['per_check']['median_s']} | x{r['per_check_over_validate']} | "
                 f"{g['timing']['segment']['median_s']} | {g['timing']['handwritten']['median_s']} | x{g['segment_over_handwritten']} |"
+            )
+    sc = results.get("spark_connect", {})
+    if sc:
+        lines += [
+            "",
+            "## Validate through Spark Connect (a throwaway server, same org, `--spark-connect`)",
+            "",
+            "The databricks dialect sends one statement per check; every other engine gets the single "
+            "combined statement. Both timed on the same server, alternately.",
+            "",
+            "| contacts | per check s (statements) | one statement s (statements) | one/per-check | checks errored (per check / one) | same numbers |",
+            "|---|---|---|---|---|---|",
+        ]
+        for n, r in sc.items():
+            if "skipped" in r:
+                lines.append(f"| {int(n):,} | skipped: {r['skipped']} | | | | |")
+                continue
+            lines.append(
+                f"| {int(n):,} | {r['median_s']['per_check']} ({r['statements']['per_check']}) | "
+                f"{r['median_s']['one_statement']} ({r['statements']['one_statement']}) | x{r['one_statement_over_per_check']} | "
+                f"{r['errored']['per_check']} / {r['errored']['one_statement']} | {r['same_numbers']} |"
             )
     lines += [
         "",

@@ -20,6 +20,7 @@ ROWS = [
     ("duckdb", "duckdb", "DuckDB, in-process"),
     ("postgres", "postgres", "PostgreSQL server started by the tests"),
     ("databricks", "spark", "local Spark session (pyspark)"),
+    ("databricks", "spark_connect", "Spark Connect server; apply, validate, preview each its own `b2b` process"),
     ("snowflake", "snowflake", "snowflake-connector-python over fakesnow"),
     ("bigquery", None, "golden files + parse-back + lint"),
     ("redshift", None, "golden files + parse-back + lint"),

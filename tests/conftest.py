@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import loaders
 import pg_server
+import spark_connect_server
 
 from toolkit.demo.run import DEMO_DB, build_demo_database, write_demo_project
 
@@ -118,6 +119,26 @@ def spark_org(org_tables: dict, tmp_path_factory: pytest.TempPathFactory) -> Ite
     loaders.load_spark(spark, org_tables)
     yield warehouse
     spark.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_connect(org_tables: dict) -> Iterator[spark_connect_server.SparkConnectServer]:
+    """A Spark Connect server in its own JVM, with the small org loaded through a Connect client;
+    `b2b` commands in other processes reach it (and its catalog) as sc://127.0.0.1:<port>."""
+    server = spark_connect_server.start()
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail("pyspark or Java missing: .ci/run installs them")
+        pytest.skip("pyspark with its Spark Connect server, or Java, not found")
+    try:
+        from pyspark.sql import SparkSession
+
+        client = SparkSession.builder.remote(server.remote).getOrCreate()
+        loaders.load_spark(client, org_tables)
+        client.stop()
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

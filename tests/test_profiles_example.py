@@ -10,7 +10,7 @@ import pytest
 from toolkit.config.profiles import PROFILE_MODELS, load_target
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "profiles.example.yml"
-TARGETS = ["dev", "pg", "prod", "bq", "rs", "dbx", "fabric", "spark"]
+TARGETS = ["dev", "pg", "prod", "bq", "rs", "dbx", "fabric", "spark", "spark_connect"]
 
 
 @pytest.mark.parametrize("target", TARGETS)

@@ -157,7 +157,7 @@ def apply(ctx: ProjectContext, dry_run: bool = False) -> ApplyPlan:
         plan.notes = binding_notes(ctx.crm)
         return plan
     with ctx.adapter() as adapter:
-        notes = ctx.bind_live(adapter)
+        notes = adapter.session_notes() + ctx.bind_live(adapter)
         plan = plan_apply(ctx)
         plan.notes = notes
         plan.strategy = "transaction" if adapter.SUPPORTS_TRANSACTIONAL_DDL else "staged"

@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from toolkit.config.yamlio import load_yaml, validate_doc
 from toolkit.errors import ConfigError
@@ -99,10 +99,28 @@ class FabricProfile(_Conn):
 
 class SparkProfile(_Conn):
     type: Literal["spark"]
+    # a local (or cluster) master, or `remote`: a Spark Connect server (sc://host:port), the
+    # protocol Databricks Connect is built on; one or the other
     master: str = "local[2]"
+    remote: str | None = None
     app_name: str = "b2b-connected-source"
     warehouse_dir: str | None = None
     conf: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _master_or_remote(self) -> SparkProfile:
+        if self.remote is not None:
+            if "master" in self.model_fields_set:
+                raise ValueError(
+                    "give `master` (a session in this process) or `remote` (Spark Connect), not both"
+                )
+            if not self.remote.startswith("sc://"):
+                raise ValueError(f"remote: {self.remote!r} is not a Spark Connect URL; write sc://host:port")
+            if self.warehouse_dir:
+                raise ValueError(
+                    "warehouse_dir is the Spark Connect server's setting, not the client's; remove it"
+                )
+        return self
 
 
 Target = Annotated[

@@ -120,6 +120,10 @@ class Adapter(ABC):
             query = query.where(condition)
         return pick_schema(self.fetchall(query.sql(dialect=self.dialect.sqlglot_name)), schema)
 
+    def session_notes(self) -> list[str]:
+        """What the user should know about this connection before relying on what apply did."""
+        return []
+
     def catalog_filter(self, database: str | None) -> list[Any]:
         """Extra conditions on information_schema.columns (DuckDB lists every attached catalog)."""
         return []

@@ -1,8 +1,11 @@
-"""Spark SQL through a pyspark session (local in the tests; it runs the databricks output).
+"""Spark SQL through a pyspark session: a local one in this process (`master`), or a Spark
+Connect server (`remote: sc://host:port`), the client-server protocol Databricks Connect is
+built on. Either runs the databricks output.
 
 Spark has no transactions: apply stages the new views first (see toolkit.apply). Fingerprints
-live in a view property, b2b_fingerprint. The session is process-wide and is not stopped on
-close (starting one costs seconds); `stop_session()` ends it.
+live in a view property, b2b_fingerprint. A local session is process-wide and is not stopped on
+close (starting one costs seconds); `stop_session()` ends it. A remote session is a client's:
+closed on close, while the server keeps its catalog for the next command.
 """
 
 from __future__ import annotations
@@ -88,30 +91,99 @@ class SparkAdapter(SparkSqlMixin, Adapter):
     def __init__(self, conn_config: Any, target_name: str) -> None:
         super().__init__(conn_config, target_name)
         self._spark: Any = None
+        self.static_confs_ignored: list[str] = []
+
+    @property
+    def remote(self) -> bool:
+        return bool(self.config.remote)
 
     def connect(self) -> None:
         require("pyspark", self.extra, self.type)
+        if self.remote:
+            require("pyspark.sql.connect", "spark", "spark (remote: Spark Connect client)")
         from pyspark.sql import SparkSession
 
         c = self.config
-        builder = (
-            SparkSession.builder.master(c.master).appName(c.app_name).config("spark.ui.enabled", "false")
-        )
-        if c.warehouse_dir:
-            builder = builder.config("spark.sql.warehouse.dir", c.warehouse_dir)
-        for key, value in sorted(c.conf.items()):
-            builder = builder.config(key, value)
         try:
-            self._spark = builder.getOrCreate()
-            self._spark.sparkContext.setLogLevel("ERROR")
-            for key, value in sorted({**SESSION_DEFAULTS, **c.conf}.items()):
-                self._spark.conf.set(key, value)  # runtime settings reach a session that already ran
+            if self.remote:
+                # Spark Connect: the server owns the catalog, the static confs and the warehouse
+                self._reach(c.remote)
+                self._spark = SparkSession.builder.remote(c.remote).getOrCreate()
+            else:
+                builder = (
+                    SparkSession.builder.master(c.master)
+                    .appName(c.app_name)
+                    .config("spark.ui.enabled", "false")
+                )
+                if c.warehouse_dir:
+                    builder = builder.config("spark.sql.warehouse.dir", c.warehouse_dir)
+                for key, value in sorted(c.conf.items()):
+                    builder = builder.config(key, value)  # static confs take effect here only
+                self._spark = builder.getOrCreate()
+                self._spark.sparkContext.setLogLevel("ERROR")
+            self.static_confs_ignored = self._set_runtime_confs({**SESSION_DEFAULTS, **c.conf})
+        except WarehouseError:
+            raise
         except Exception as exc:
             raise WarehouseError(
-                f"cannot start the Spark session for target {self.target_name!r}: {short_error(exc)}"
+                f"cannot start the Spark session for target {self.target_name!r}: {short_error(exc)}",
+                hint="check `remote:` (is the Spark Connect server up?)" if self.remote else None,
             ) from None
 
+    def _reach(self, url: str) -> None:
+        """Fail fast when nothing listens (the Connect client would retry for minutes)."""
+        import socket
+        from urllib.parse import urlparse
+
+        parsed = urlparse(url.split(";", 1)[0].replace("sc://", "http://", 1))
+        host, port = parsed.hostname or "localhost", parsed.port or 15002
+        try:
+            with socket.create_connection((host, port), timeout=10):
+                pass
+        except OSError as exc:
+            raise WarehouseError(
+                f"cannot reach the Spark Connect server of target {self.target_name!r} at {host}:{port}: "
+                f"{exc.strerror or exc}",
+                hint="start it (sbin/start-connect-server.sh in the Spark or pyspark folder) or fix `remote:`",
+            ) from None
+
+    def _set_runtime_confs(self, confs: dict[str, str]) -> list[str]:
+        """Set what a running session can change (a session that already ran keeps its static
+        confs); return the static ones of a remote session, which only its server can set."""
+        static = []
+        for key, value in sorted(confs.items()):
+            if self._spark.conf.isModifiable(key):
+                self._spark.conf.set(key, value)
+            elif self.remote and key in self.config.conf:
+                static.append(key)
+        return static
+
+    @property
+    def catalog_is_ephemeral(self) -> bool:
+        """A local session without a metastore keeps its catalog in this process's memory: the
+        views vanish when the command ends."""
+        if self.remote or self._spark is None:
+            return False
+        return str(self._spark.conf.get("spark.sql.catalogImplementation", "in-memory")) != "hive"
+
+    def session_notes(self) -> list[str]:
+        notes = [
+            f"target {self.target_name!r}: {key} is a static conf: a Spark Connect session cannot set it; "
+            "set it on the server (start-connect-server.sh --conf ...)"
+            for key in self.static_confs_ignored
+        ]
+        if self.catalog_is_ephemeral:
+            notes.append(
+                f"target {self.target_name!r} is a local Spark session without a metastore: the views live only "
+                "as long as this process. Use `remote: sc://host:port` (a Spark Connect server), or conf "
+                "spark.sql.catalogImplementation: hive with a warehouse_dir, to keep them"
+            )
+        return notes
+
     def close(self) -> None:
+        if self._spark is not None and self.remote:
+            with contextlib.suppress(Exception):
+                self._spark.stop()  # the client session; the server and its catalog stay
         self._spark = None
 
     def _sql(self, sql: str) -> Any:
@@ -119,7 +191,7 @@ class SparkAdapter(SparkSqlMixin, Adapter):
             raise WarehouseError(f"target {self.target_name!r}: not connected")
         try:
             return self._spark.sql(sql.strip().rstrip(";"))
-        except Exception as exc:  # pyspark raises AnalysisException, ParseException, Py4JJavaError
+        except Exception as exc:  # AnalysisException, ParseException, Py4JJavaError, SparkConnectException
             raise WarehouseError(
                 f"target {self.target_name!r} (spark) refused a statement: {short_error(exc)}"
             ) from None

@@ -1,0 +1,89 @@
+"""The planner's view of each view on PostgreSQL: EXPLAIN (ANALYZE) of a full read, the worst
+ratio of estimated to actual rows over the plan's nodes (a join on two computed keys is estimated
+from defaults, and a 1000x overestimate sizes hashes and sorts to spill), and the full read timed
+against a hand-written equivalent over the raw tables (bench/sql/views_handwritten.postgres.sql)."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+HANDWRITTEN = HERE / "sql" / "views_handwritten.postgres.sql"
+
+
+def worst_estimate(plan: dict[str, Any]) -> dict[str, Any]:
+    """The node whose estimate is furthest from what it produced (either way), per loop."""
+    worst: dict[str, Any] = {"ratio": 1.0, "node": None, "estimated": None, "actual": None}
+
+    def walk(node: dict[str, Any]) -> None:
+        est = float(node.get("Plan Rows", 0))
+        act = float(node.get("Actual Rows", 0))
+        if node.get("Actual Loops", 1):
+            ratio = max(est, 1.0) / max(act, 1.0)
+            ratio = max(ratio, 1.0 / ratio)
+            if ratio > worst["ratio"]:
+                worst.update(
+                    ratio=round(ratio, 1),
+                    node=node.get("Node Type") + (f" ({node['Join Type']})" if "Join Type" in node else ""),
+                    estimated=int(est),
+                    actual=int(act),
+                )
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan["Plan"])
+    return worst
+
+
+def handwritten_queries() -> dict[str, str]:
+    """view -> its hand-written equivalent (`-- view: NAME` headers in the SQL file)."""
+    import sqlglot
+
+    from toolkit.dialects import get_or_raise
+
+    dialect = get_or_raise("postgres")
+    text = HANDWRITTEN.read_text()
+    parts = re.split(r"^-- view: (\w+)\s*$", text, flags=re.MULTILINE)
+    return {
+        parts[i]: dialect.generate(dialect.expand(sqlglot.parse_one(parts[i + 1].strip().rstrip(";"), read="postgres")))
+        for i in range(1, len(parts), 2)
+    }
+
+
+def explain(conn: Any, sql: str) -> tuple[dict[str, Any], float]:
+    started = time.perf_counter()
+    (doc,) = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql).fetchone()
+    return doc[0], time.perf_counter() - started
+
+
+def case_planner(dsn: str, schema: str = "b2b", repeat: int = 1) -> dict[str, Any]:
+    """Per view: the worst estimate, the view's full read and the hand-written one (EXPLAIN
+    ANALYZE: the server reads every row, none crosses the wire), on one session with jit off."""
+    import psycopg
+
+    out: dict[str, Any] = {}
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("SET jit = off")
+        for view, hand in handwritten_queries().items():
+            runs_view, runs_hand = [], []
+            plan: dict[str, Any] = {}
+            for _ in range(max(repeat, 1)):
+                plan, _s = explain(conn, f"SELECT * FROM {schema}.b2b_{view}")
+                runs_view.append(plan["Execution Time"] / 1000)
+                hand_plan, _s = explain(conn, hand)
+                runs_hand.append(hand_plan["Execution Time"] / 1000)
+            v, h = sorted(runs_view)[len(runs_view) // 2], sorted(runs_hand)[len(runs_hand) // 2]
+            (rows_view,) = conn.execute(f"SELECT COUNT(*) FROM {schema}.b2b_{view}").fetchone()
+            (rows_hand,) = conn.execute(f"SELECT COUNT(*) FROM ({hand}) AS h").fetchone()
+            out[view] = {
+                "view_s": round(v, 3),
+                "handwritten_s": round(h, 3),
+                "view_over_handwritten": round(v / h, 2) if h else None,
+                "rows": rows_view,
+                "same_rows": rows_view == rows_hand,
+                "worst_estimate": worst_estimate(plan),
+            }
+    return out
