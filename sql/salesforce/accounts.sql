@@ -1,6 +1,10 @@
 {#- One row per (person, account): the contact's own account (direct) and, where the org syncs
     AccountContactRelation, the accounts it relates to. Grain: user_id, account_id.
-    is_person_account: the account is a Person Account (a B2C person, never a company). -#}
+    is_person_account: the account is a Person Account (a B2C person, never a company).
+    Every join has a column as stored on one side (the planners have statistics for it): the
+    contact's stored account id to the account's id forms; a relation's contact and account
+    (converted, then in the forms a stored id may take) to the contact's and the account's
+    stored ids. -#}
 {% import '_people.sql' as identity_sql with context %}
 {% set a = src.account %}
 {% set r = src.account_contact_relation %}
@@ -10,7 +14,10 @@
 {{ x }}.billing_postal_code, {{ x }}.website, {{ x }}.parent_account_id, {{ x }}.is_person_account
 {%- for e in extra_names('account', x) %}, {{ e }}{% endfor %}
 {%- endmacro %}
-WITH accounts AS (
+{% macro live_accounts() -%}
+{#- inline (not a CTE: PostgreSQL materialises a CTE read twice, and its columns lose their
+    statistics) -#}
+(
   SELECT
     {{ sfid(a.col('a', 'id')) }} AS account_id,
     {{ a.col('a', 'name') }} AS account_name,
@@ -30,24 +37,33 @@ WITH accounts AS (
     {% endfor %}
   FROM {{ a.table }} AS a
   WHERE {{ a.live('a') }} AND {{ a.col('a', 'id') }} IS NOT NULL
-), account_keys AS (
-{{ identity_sql.ref_keys('accounts', 'account_id', 'account_id_stored') }}
+)
+{%- endmacro %}
+WITH account_keys AS (
+{{ identity_sql.ref_keys(live_accounts(), 'account_id', 'account_id_stored') }}
 {% if r.present %}
-), relations AS (
-  {#- relation rows that repeat the direct link are dropped; only these are grouped, so a reader
-      filtering on the account pays a join, not a GROUP BY over all people -#}
+), relation_rows AS (
   SELECT
-    bc.user_id,
+    {{ sfid(r.col('r', 'contact_id')) }} AS contact_id,
     {{ sfid(r.col('r', 'account_id')) }} AS account_id,
-    MAX(CASE WHEN {{ r.col('r', 'is_direct') }} THEN 1 ELSE 0 END) AS is_direct
+    CASE WHEN {{ r.col('r', 'is_direct') }} THEN 1 ELSE 0 END AS is_direct
   FROM {{ r.table }} AS r
-  JOIN {{ identity_sql.person_keys() }} AS bc
-    ON bc.contact_id = {{ sfid(r.col('r', 'contact_id')) }}
   WHERE {{ r.live('r') }}
     AND B2B_IS_NOT_FALSE({{ r.col('r', 'is_active') }})
     AND {{ r.col('r', 'account_id') }} IS NOT NULL
-    AND (bc.account_ref IS NULL OR {{ sfid('bc.account_ref') }} <> {{ sfid(r.col('r', 'account_id')) }})
-  GROUP BY bc.user_id, {{ sfid(r.col('r', 'account_id')) }}
+), relation_keys AS (
+{{ identity_sql.ref_keys('relation_rows', 'contact_id') }}
+), relations AS (
+  {#- relation rows that repeat the direct link are dropped; only these are grouped, so a reader
+      filtering on the account pays a join, not a GROUP BY over all people -#}
+  SELECT bc.user_id, rk.account_id, MAX(rk.is_direct) AS is_direct
+  FROM relation_keys AS rk
+  JOIN {{ identity_sql.person_keys() }} AS bc
+    ON bc.contact_ref = rk.ref_key
+  WHERE bc.account_ref IS NULL OR {{ sfid('bc.account_ref') }} <> rk.account_id
+  GROUP BY bc.user_id, rk.account_id
+), relation_accounts AS (
+{{ identity_sql.ref_keys('relations', 'account_id') }}
 {% endif %}
 ), pairs AS (
   {#- the direct link (the contact's own account) is unique per person (the contacts view's
@@ -58,10 +74,10 @@ WITH accounts AS (
     ON ak.ref_key = bc.account_ref
 {% if r.present %}
   UNION ALL
-  SELECT rl.user_id, rl.is_direct, {{ account_columns('ac') }}
-  FROM relations AS rl
-  JOIN accounts AS ac
-    ON ac.account_id = rl.account_id
+  SELECT ra.user_id, ra.is_direct, {{ account_columns('ac') }}
+  FROM relation_accounts AS ra
+  JOIN {{ live_accounts() }} AS ac
+    ON ac.account_id_stored = ra.ref_key
 {% endif %}
 )
 SELECT

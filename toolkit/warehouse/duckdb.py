@@ -35,6 +35,7 @@ class DuckDBAdapter(SQLAlchemyAdapter):
         return sqlalchemy.engine.URL.create("duckdb", database=":memory:")
 
     def on_connect(self) -> None:
+        self.execute("SET enable_progress_bar = false")  # it draws on the user's terminal
         if self.path == ":memory:":
             return
         from sqlglot import exp
