@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from bench.planner import case_planner
 from bench.timing import interleaved
 from bench.validate_case import per_check_statements, run_per_check, run_validate
 from toolkit.apply import apply
@@ -71,10 +72,15 @@ def case_postgres(duck_project: Path, repeat: int) -> dict[str, Any]:
             repeat=repeat,
         )
         segment = run_segment_pair(ctx, HEADLINE_SEGMENT, "postgres", repeat)
+        planner = case_planner(server.dsn(), repeat=1)
+        duck = interleaved({"validate": lambda: run_validate(ProjectContext(duck_project))}, repeat=repeat)
         return {
             "timing": {k: v.as_dict() for k, v in t.items()},
             "per_check_over_validate": round(t["per_check"].median_s / t["validate"].median_s, 3),
+            "duckdb_validate": duck["validate"].as_dict(),
+            "validate_over_duckdb": round(t["validate"].median_s / duck["validate"].median_s, 2),
             "segment": segment,
+            "planner": planner,
         }
     finally:
         server.stop()
