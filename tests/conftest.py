@@ -122,7 +122,9 @@ def spark_org(org_tables: dict, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 @pytest.fixture(scope="session")
-def spark_connect(org_tables: dict) -> Iterator[spark_connect_server.SparkConnectServer]:
+def spark_connect(
+    org_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[spark_connect_server.SparkConnectServer]:
     """A Spark Connect server in its own JVM, with the small org loaded through a Connect client;
     `b2b` commands in other processes reach it (and its catalog) as sc://127.0.0.1:<port>."""
     server = spark_connect_server.start()
@@ -131,11 +133,24 @@ def spark_connect(org_tables: dict) -> Iterator[spark_connect_server.SparkConnec
             pytest.fail("pyspark or Java missing: .ci/run installs them")
         pytest.skip("pyspark with its Spark Connect server, or Java, not found")
     try:
-        from pyspark.sql import SparkSession
+        # through a Connect client in its own process: pyspark refuses a remote session in a
+        # process that already runs a local one (the spark_org fixture's)
+        import subprocess
+        import sys
 
-        client = SparkSession.builder.remote(server.remote).getOrCreate()
-        loaders.load_spark(client, org_tables)
-        client.stop()
+        root = Path(__file__).resolve().parent.parent
+        code = (
+            "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+            "from bench.spark_connect_case import _load; _load(Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4]))"
+        )
+        work = tmp_path_factory.mktemp("connect-load")
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(root), str(org_dir / DEMO_DB), server.remote, str(work)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-3000:] + server.log()
         yield server
     finally:
         server.stop()

@@ -149,11 +149,28 @@ def test_spark_connect_apply_validate_preview_in_separate_processes(
     assert result.returncode == 0, result.stderr
     duck = run_b2b("segment", "preview", "software_open_pipeline", "--project-dir", str(reference[0]))
     assert result.stdout.splitlines()[0].split(" on target")[0] == duck.stdout.splitlines()[0].split(" on target")[0]
-    # the rows, read by this process through its own Connect client
-    ctx = ProjectContext(project)
+    # the rows, read through a Connect client in another process (pyspark refuses a remote
+    # session beside this process's local one)
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys; sys.path.insert(0, sys.argv[2]); from normalize import checksum; "
+        "from toolkit.context import ProjectContext; from test_conformance import _fetch; "
+        "ctx = ProjectContext(sys.argv[1]); want = json.loads(sys.argv[3]); "
+        "print(json.dumps({e: list(checksum(c, _fetch(ctx, e, c)[1])) for e, c in want.items()}))"
+    )
+    cols = {entity: reference[1]["sums"][entity][0] for entity in ENTITIES}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(project), str(Path(__file__).parent), json.dumps(cols)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    sums = json.loads(done.stdout.strip().splitlines()[-1])
     for entity in ENTITIES:
-        cols, want = reference[1]["sums"][entity]
-        _, rows = _fetch(ctx, entity, cols)
-        got_sum = checksum(cols, rows)
-        _record("spark_connect", entity, "pass" if got_sum == want else "FAIL")
-        assert got_sum == want, entity
+        want = reference[1]["sums"][entity][1]
+        got_sum = tuple(sums[entity])
+        _record("spark_connect", entity, "pass" if got_sum == tuple(want) else "FAIL")
+        assert got_sum == tuple(want), entity
