@@ -2,7 +2,11 @@
 CREATE OR ALTER VIEW b2b.b2b_accounts AS
 WITH account_keys AS (
   SELECT
-    k.account_id AS ref_key,
+    CASE
+      WHEN f.form = 1
+      THEN k.account_id
+      ELSE SUBSTRING(k.account_id_stored, 1, 15)
+    END AS ref_key,
     k.*
   FROM (
     SELECT
@@ -72,80 +76,16 @@ WITH account_keys AS (
       )
       AND NOT a.id IS NULL
   ) AS k
-  UNION ALL
-  SELECT
-    SUBSTRING(k.account_id_stored, 1, 15) AS ref_key,
-    k.*
-  FROM (
+  CROSS JOIN (
     SELECT
-      CASE
-        WHEN LEN(a.id) = 15
-        THEN a.id + SUBSTRING(
-          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-          (
-            CASE WHEN ASCII(SUBSTRING(a.id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-          ) + 1,
-          1
-        ) + SUBSTRING(
-          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-          (
-            CASE WHEN ASCII(SUBSTRING(a.id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-          ) + 1,
-          1
-        ) + SUBSTRING(
-          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-          (
-            CASE WHEN ASCII(SUBSTRING(a.id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-          ) + 1,
-          1
-        )
-        ELSE a.id
-      END AS account_id,
-      a.name AS account_name,
-      a.type AS account_type,
-      a.industry AS industry,
-      a.annual_revenue AS annual_revenue,
-      a.number_of_employees AS number_of_employees,
-      a.billing_country AS billing_country,
-      a.billing_city AS billing_city,
-      a.billing_state AS billing_state,
-      a.billing_postal_code AS billing_postal_code,
-      a.website AS website,
-      CASE
-        WHEN LEN(a.parent_id) = 15
-        THEN a.parent_id + SUBSTRING(
-          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-          (
-            CASE WHEN ASCII(SUBSTRING(a.parent_id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.parent_id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.parent_id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.parent_id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.parent_id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-          ) + 1,
-          1
-        ) + SUBSTRING(
-          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-          (
-            CASE WHEN ASCII(SUBSTRING(a.parent_id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.parent_id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.parent_id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.parent_id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.parent_id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-          ) + 1,
-          1
-        ) + SUBSTRING(
-          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-          (
-            CASE WHEN ASCII(SUBSTRING(a.parent_id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.parent_id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.parent_id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.parent_id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.parent_id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-          ) + 1,
-          1
-        )
-        ELSE a.parent_id
-      END AS parent_account_id,
-      CAST(CASE WHEN COALESCE(a.is_person_account, 0) = 1 THEN 1 ELSE 0 END AS BIT) AS is_person_account,
-      a.id AS account_id_stored,
-      a.territory__c AS territory
-    FROM salesforce.account AS a
-    WHERE
-      (
-        COALESCE(a.is_deleted, 0) = 0 AND COALESCE(a._fivetran_deleted, 0) = 0
-      )
-      AND NOT a.id IS NULL
-  ) AS k
+      1 AS form
+    UNION ALL
+    SELECT
+      2 AS form
+  ) AS f
   WHERE
-    LEN(k.account_id_stored) = 15
+    f.form = 1
+    OR LEN(k.account_id_stored) = 15
     OR (
       LEN(k.account_id_stored) = 18
       AND SUBSTRING(k.account_id_stored, 16, 3) = SUBSTRING(
@@ -286,16 +226,19 @@ WITH account_keys AS (
     AND NOT r.account_id IS NULL
 ), relation_keys AS (
   SELECT
-    k.contact_id AS ref_key,
+    CASE WHEN f.form = 1 THEN k.contact_id ELSE SUBSTRING(k.contact_id, 1, 15) END AS ref_key,
     k.*
   FROM relation_rows AS k
-  UNION ALL
-  SELECT
-    SUBSTRING(k.contact_id, 1, 15) AS ref_key,
-    k.*
-  FROM relation_rows AS k
+  CROSS JOIN (
+    SELECT
+      1 AS form
+    UNION ALL
+    SELECT
+      2 AS form
+  ) AS f
   WHERE
-    LEN(k.contact_id) = 15
+    f.form = 1
+    OR LEN(k.contact_id) = 15
     OR (
       LEN(k.contact_id) = 18
       AND SUBSTRING(k.contact_id, 16, 3) = SUBSTRING(
@@ -457,16 +400,19 @@ WITH account_keys AS (
     rk.account_id
 ), relation_accounts AS (
   SELECT
-    k.account_id AS ref_key,
+    CASE WHEN f.form = 1 THEN k.account_id ELSE SUBSTRING(k.account_id, 1, 15) END AS ref_key,
     k.*
   FROM relations AS k
-  UNION ALL
-  SELECT
-    SUBSTRING(k.account_id, 1, 15) AS ref_key,
-    k.*
-  FROM relations AS k
+  CROSS JOIN (
+    SELECT
+      1 AS form
+    UNION ALL
+    SELECT
+      2 AS form
+  ) AS f
   WHERE
-    LEN(k.account_id) = 15
+    f.form = 1
+    OR LEN(k.account_id) = 15
     OR (
       LEN(k.account_id) = 18
       AND SUBSTRING(k.account_id, 16, 3) = SUBSTRING(

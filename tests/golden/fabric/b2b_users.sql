@@ -2,7 +2,11 @@
 CREATE OR ALTER VIEW b2b.b2b_users AS
 WITH account_keys AS (
   SELECT
-    k.account_id AS ref_key,
+    CASE
+      WHEN f.form = 1
+      THEN k.account_id
+      ELSE SUBSTRING(k.account_id_stored, 1, 15)
+    END AS ref_key,
     k.*
   FROM (
     SELECT
@@ -39,47 +43,16 @@ WITH account_keys AS (
       )
       AND NOT a.id IS NULL
   ) AS k
-  UNION ALL
-  SELECT
-    SUBSTRING(k.account_id_stored, 1, 15) AS ref_key,
-    k.*
-  FROM (
+  CROSS JOIN (
     SELECT
-      CASE
-        WHEN LEN(a.id) = 15
-        THEN a.id + SUBSTRING(
-          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-          (
-            CASE WHEN ASCII(SUBSTRING(a.id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-          ) + 1,
-          1
-        ) + SUBSTRING(
-          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-          (
-            CASE WHEN ASCII(SUBSTRING(a.id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-          ) + 1,
-          1
-        ) + SUBSTRING(
-          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-          (
-            CASE WHEN ASCII(SUBSTRING(a.id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-          ) + 1,
-          1
-        )
-        ELSE a.id
-      END AS account_id,
-      a.name AS account_name,
-      a.industry AS industry,
-      a.id AS account_id_stored
-    FROM salesforce.account AS a
-    WHERE
-      (
-        COALESCE(a.is_deleted, 0) = 0 AND COALESCE(a._fivetran_deleted, 0) = 0
-      )
-      AND NOT a.id IS NULL
-  ) AS k
+      1 AS form
+    UNION ALL
+    SELECT
+      2 AS form
+  ) AS f
   WHERE
-    LEN(k.account_id_stored) = 15
+    f.form = 1
+    OR LEN(k.account_id_stored) = 15
     OR (
       LEN(k.account_id_stored) = 18
       AND SUBSTRING(k.account_id_stored, 16, 3) = SUBSTRING(

@@ -2,7 +2,11 @@
 CREATE OR REPLACE VIEW b2b.b2b_opportunities AS
 WITH opportunity_accounts AS (
   SELECT
-    k.account_id AS ref_key,
+    CASE
+      WHEN f.form = 1
+      THEN k.account_id
+      ELSE SUBSTRING(k.account_id_stored FROM 1 FOR 15)
+    END AS ref_key,
     k.*
   FROM (
     SELECT
@@ -103,111 +107,16 @@ WITH opportunity_accounts AS (
       )
       AND NOT o.id IS NULL
   ) AS k
-  UNION ALL
-  SELECT
-    SUBSTRING(k.account_id_stored FROM 1 FOR 15) AS ref_key,
-    k.*
-  FROM (
+  CROSS JOIN (
     SELECT
-      CASE
-        WHEN LENGTH(o.id) = 15
-        THEN o.id || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-          CASE WHEN ASCII(SUBSTRING(o.id FROM 1 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 2 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 3 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 4 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 5 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-        ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-          CASE WHEN ASCII(SUBSTRING(o.id FROM 6 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 7 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 8 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 9 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 10 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-        ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-          CASE WHEN ASCII(SUBSTRING(o.id FROM 11 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 12 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 13 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 14 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 15 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-        ) + 1 FOR 1)
-        ELSE o.id
-      END AS opportunity_id,
-      CASE
-        WHEN LENGTH(o.account_id) = 15
-        THEN o.account_id || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-          CASE
-            WHEN ASCII(SUBSTRING(o.account_id FROM 1 FOR 1)) BETWEEN 65 AND 90
-            THEN 1
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(o.account_id FROM 2 FOR 1)) BETWEEN 65 AND 90
-            THEN 2
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(o.account_id FROM 3 FOR 1)) BETWEEN 65 AND 90
-            THEN 4
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(o.account_id FROM 4 FOR 1)) BETWEEN 65 AND 90
-            THEN 8
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(o.account_id FROM 5 FOR 1)) BETWEEN 65 AND 90
-            THEN 16
-            ELSE 0
-          END
-        ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-          CASE
-            WHEN ASCII(SUBSTRING(o.account_id FROM 6 FOR 1)) BETWEEN 65 AND 90
-            THEN 1
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(o.account_id FROM 7 FOR 1)) BETWEEN 65 AND 90
-            THEN 2
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(o.account_id FROM 8 FOR 1)) BETWEEN 65 AND 90
-            THEN 4
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(o.account_id FROM 9 FOR 1)) BETWEEN 65 AND 90
-            THEN 8
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(o.account_id FROM 10 FOR 1)) BETWEEN 65 AND 90
-            THEN 16
-            ELSE 0
-          END
-        ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-          CASE
-            WHEN ASCII(SUBSTRING(o.account_id FROM 11 FOR 1)) BETWEEN 65 AND 90
-            THEN 1
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(o.account_id FROM 12 FOR 1)) BETWEEN 65 AND 90
-            THEN 2
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(o.account_id FROM 13 FOR 1)) BETWEEN 65 AND 90
-            THEN 4
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(o.account_id FROM 14 FOR 1)) BETWEEN 65 AND 90
-            THEN 8
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(o.account_id FROM 15 FOR 1)) BETWEEN 65 AND 90
-            THEN 16
-            ELSE 0
-          END
-        ) + 1 FOR 1)
-        ELSE o.account_id
-      END AS account_id,
-      o.name AS opportunity_name,
-      o.stage_name AS stage_name,
-      o.amount AS amount,
-      o.close_date AS close_date,
-      o.is_closed AS is_closed,
-      o.is_won AS is_won,
-      o.id AS opportunity_id_stored,
-      o.account_id AS account_id_stored
-    FROM salesforce.opportunity AS o
-    WHERE
-      (
-        NOT o.is_deleted IS TRUE AND NOT o._fivetran_deleted IS TRUE
-      )
-      AND NOT o.id IS NULL
-  ) AS k
+      1 AS form
+    UNION ALL
+    SELECT
+      2 AS form
+  ) AS f
   WHERE
-    LENGTH(k.account_id_stored) = 15
+    f.form = 1
+    OR LENGTH(k.account_id_stored) = 15
     OR (
       LENGTH(k.account_id_stored) = 18
       AND SUBSTRING(k.account_id_stored FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
@@ -431,16 +340,23 @@ WITH opportunity_accounts AS (
     )
 ), role_keys AS (
   SELECT
-    k.contact_id AS ref_key,
+    CASE
+      WHEN f.form = 1
+      THEN k.contact_id
+      ELSE SUBSTRING(k.contact_id FROM 1 FOR 15)
+    END AS ref_key,
     k.*
   FROM role_rows AS k
-  UNION ALL
-  SELECT
-    SUBSTRING(k.contact_id FROM 1 FOR 15) AS ref_key,
-    k.*
-  FROM role_rows AS k
+  CROSS JOIN (
+    SELECT
+      1 AS form
+    UNION ALL
+    SELECT
+      2 AS form
+  ) AS f
   WHERE
-    LENGTH(k.contact_id) = 15
+    f.form = 1
+    OR LENGTH(k.contact_id) = 15
     OR (
       LENGTH(k.contact_id) = 18
       AND SUBSTRING(k.contact_id FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
@@ -634,16 +550,23 @@ WITH opportunity_accounts AS (
     rk.opportunity_id
 ), role_opportunities AS (
   SELECT
-    k.opportunity_id AS ref_key,
+    CASE
+      WHEN f.form = 1
+      THEN k.opportunity_id
+      ELSE SUBSTRING(k.opportunity_id FROM 1 FOR 15)
+    END AS ref_key,
     k.*
   FROM roles AS k
-  UNION ALL
-  SELECT
-    SUBSTRING(k.opportunity_id FROM 1 FOR 15) AS ref_key,
-    k.*
-  FROM roles AS k
+  CROSS JOIN (
+    SELECT
+      1 AS form
+    UNION ALL
+    SELECT
+      2 AS form
+  ) AS f
   WHERE
-    LENGTH(k.opportunity_id) = 15
+    f.form = 1
+    OR LENGTH(k.opportunity_id) = 15
     OR (
       LENGTH(k.opportunity_id) = 18
       AND SUBSTRING(k.opportunity_id FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (

@@ -2,7 +2,11 @@
 CREATE OR REPLACE VIEW b2b.b2b_accounts AS
 WITH account_keys AS (
   SELECT
-    k.account_id AS ref_key,
+    CASE
+      WHEN f.form = 1
+      THEN k.account_id
+      ELSE SUBSTRING(k.account_id_stored FROM 1 FOR 15)
+    END AS ref_key,
     k.*
   FROM (
     SELECT
@@ -108,116 +112,16 @@ WITH account_keys AS (
       )
       AND NOT a.id IS NULL
   ) AS k
-  UNION ALL
-  SELECT
-    SUBSTRING(k.account_id_stored FROM 1 FOR 15) AS ref_key,
-    k.*
-  FROM (
+  CROSS JOIN (
     SELECT
-      CASE
-        WHEN LENGTH(a.id) = 15
-        THEN a.id || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-          CASE WHEN ASCII(SUBSTRING(a.id FROM 1 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id FROM 2 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id FROM 3 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id FROM 4 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id FROM 5 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-        ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-          CASE WHEN ASCII(SUBSTRING(a.id FROM 6 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id FROM 7 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id FROM 8 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id FROM 9 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id FROM 10 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-        ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-          CASE WHEN ASCII(SUBSTRING(a.id FROM 11 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id FROM 12 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id FROM 13 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id FROM 14 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id FROM 15 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-        ) + 1 FOR 1)
-        ELSE a.id
-      END AS account_id,
-      a.name AS account_name,
-      a."type" AS account_type,
-      a.industry AS industry,
-      a.annual_revenue AS annual_revenue,
-      a.number_of_employees AS number_of_employees,
-      a.billing_country AS billing_country,
-      a.billing_city AS billing_city,
-      a.billing_state AS billing_state,
-      a.billing_postal_code AS billing_postal_code,
-      a.website AS website,
-      CASE
-        WHEN LENGTH(a.parent_id) = 15
-        THEN a.parent_id || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-          CASE
-            WHEN ASCII(SUBSTRING(a.parent_id FROM 1 FOR 1)) BETWEEN 65 AND 90
-            THEN 1
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(a.parent_id FROM 2 FOR 1)) BETWEEN 65 AND 90
-            THEN 2
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(a.parent_id FROM 3 FOR 1)) BETWEEN 65 AND 90
-            THEN 4
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(a.parent_id FROM 4 FOR 1)) BETWEEN 65 AND 90
-            THEN 8
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(a.parent_id FROM 5 FOR 1)) BETWEEN 65 AND 90
-            THEN 16
-            ELSE 0
-          END
-        ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-          CASE
-            WHEN ASCII(SUBSTRING(a.parent_id FROM 6 FOR 1)) BETWEEN 65 AND 90
-            THEN 1
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(a.parent_id FROM 7 FOR 1)) BETWEEN 65 AND 90
-            THEN 2
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(a.parent_id FROM 8 FOR 1)) BETWEEN 65 AND 90
-            THEN 4
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(a.parent_id FROM 9 FOR 1)) BETWEEN 65 AND 90
-            THEN 8
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(a.parent_id FROM 10 FOR 1)) BETWEEN 65 AND 90
-            THEN 16
-            ELSE 0
-          END
-        ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-          CASE
-            WHEN ASCII(SUBSTRING(a.parent_id FROM 11 FOR 1)) BETWEEN 65 AND 90
-            THEN 1
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(a.parent_id FROM 12 FOR 1)) BETWEEN 65 AND 90
-            THEN 2
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(a.parent_id FROM 13 FOR 1)) BETWEEN 65 AND 90
-            THEN 4
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(a.parent_id FROM 14 FOR 1)) BETWEEN 65 AND 90
-            THEN 8
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(a.parent_id FROM 15 FOR 1)) BETWEEN 65 AND 90
-            THEN 16
-            ELSE 0
-          END
-        ) + 1 FOR 1)
-        ELSE a.parent_id
-      END AS parent_account_id,
-      a.is_person_account IS TRUE AS is_person_account,
-      a.id AS account_id_stored,
-      a.territory__c AS territory
-    FROM salesforce.account AS a
-    WHERE
-      (
-        NOT a.is_deleted IS TRUE AND NOT a._fivetran_deleted IS TRUE
-      )
-      AND NOT a.id IS NULL
-  ) AS k
+      1 AS form
+    UNION ALL
+    SELECT
+      2 AS form
+  ) AS f
   WHERE
-    LENGTH(k.account_id_stored) = 15
+    f.form = 1
+    OR LENGTH(k.account_id_stored) = 15
     OR (
       LENGTH(k.account_id_stored) = 18
       AND SUBSTRING(k.account_id_stored FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
@@ -442,16 +346,23 @@ WITH account_keys AS (
     AND NOT r.account_id IS NULL
 ), relation_keys AS (
   SELECT
-    k.contact_id AS ref_key,
+    CASE
+      WHEN f.form = 1
+      THEN k.contact_id
+      ELSE SUBSTRING(k.contact_id FROM 1 FOR 15)
+    END AS ref_key,
     k.*
   FROM relation_rows AS k
-  UNION ALL
-  SELECT
-    SUBSTRING(k.contact_id FROM 1 FOR 15) AS ref_key,
-    k.*
-  FROM relation_rows AS k
+  CROSS JOIN (
+    SELECT
+      1 AS form
+    UNION ALL
+    SELECT
+      2 AS form
+  ) AS f
   WHERE
-    LENGTH(k.contact_id) = 15
+    f.form = 1
+    OR LENGTH(k.contact_id) = 15
     OR (
       LENGTH(k.contact_id) = 18
       AND SUBSTRING(k.contact_id FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
@@ -717,16 +628,23 @@ WITH account_keys AS (
     rk.account_id
 ), relation_accounts AS (
   SELECT
-    k.account_id AS ref_key,
+    CASE
+      WHEN f.form = 1
+      THEN k.account_id
+      ELSE SUBSTRING(k.account_id FROM 1 FOR 15)
+    END AS ref_key,
     k.*
   FROM relations AS k
-  UNION ALL
-  SELECT
-    SUBSTRING(k.account_id FROM 1 FOR 15) AS ref_key,
-    k.*
-  FROM relations AS k
+  CROSS JOIN (
+    SELECT
+      1 AS form
+    UNION ALL
+    SELECT
+      2 AS form
+  ) AS f
   WHERE
-    LENGTH(k.account_id) = 15
+    f.form = 1
+    OR LENGTH(k.account_id) = 15
     OR (
       LENGTH(k.account_id) = 18
       AND SUBSTRING(k.account_id FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
