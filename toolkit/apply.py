@@ -179,16 +179,28 @@ def apply(ctx: ProjectContext, dry_run: bool = False) -> ApplyPlan:
 
 
 _COLUMN_PATTERNS = (
-    r'does not have a column named "?(?P<col>[^"\s]+)"?',  # DuckDB
-    r'column "?(?P<col>[^"\s]+)"? does not exist',  # PostgreSQL
-    r"invalid identifier '(?P<col>[^']+)'",  # Snowflake
-    r"cannot be resolved.*?`(?P<col>[^`]+)`",  # Spark
+    r'does not have a column named "?(?P<name>[^"\s]+)"?',  # DuckDB
+    r'column "?(?P<name>[^"\s]+)"? does not exist',  # PostgreSQL
+    r"invalid identifier '(?P<name>[^']+)'",  # Snowflake
+    r"cannot be resolved.*?`(?P<name>[^`]+)`",  # Spark
 )
 _TABLE_PATTERNS = (
-    r"Table with name (?P<table>\S+) does not exist",  # DuckDB
-    r'relation "(?P<table>[^"]+)" does not exist',  # PostgreSQL
-    r"Object '(?P<table>[^']+)' does not exist",  # Snowflake
-    r"TABLE_OR_VIEW_NOT_FOUND.*?`(?P<table>[^`]+)`",  # Spark
+    r"Table with name (?P<name>\S+) does not exist",  # DuckDB
+    r'relation "(?P<name>[^"]+)" does not exist',  # PostgreSQL
+    r"Object '(?P<name>[^']+)' does not exist",  # Snowflake
+    r"TABLE_OR_VIEW_NOT_FOUND.*?`(?P<name>[^`]+)`",  # Spark
+)
+_FIXES = (
+    (
+        _COLUMN_PATTERNS,
+        "The source has no column {name!r}: run `b2b inspect` to record the source's columns, map the "
+        "field to the column that holds it with source.columns, or fix extra_fields; then `b2b apply` again",
+    ),
+    (
+        _TABLE_PATTERNS,
+        "No table {name!r}: set source.schema / source.database to where the CRM tables are, or map the "
+        "object to its table with source.tables",
+    ),
 )
 
 
@@ -197,23 +209,10 @@ def explain_apply_error(exc: WarehouseError, state: str) -> WarehouseError:
     message names one, and a fix."""
     import re
 
-    message = exc.message
-    where = f" (while creating {exc.view})" if getattr(exc, "view", None) else ""
-    for pattern in _COLUMN_PATTERNS:
-        m = re.search(pattern, message, flags=re.IGNORECASE)
-        if m:
-            hint = (
-                f"{state}. The source has no column {m.group('col')!r}: run `b2b inspect` to record the "
-                "source's columns, map the field to the column that holds it with source.columns, or fix "
-                "extra_fields; then `b2b apply` again"
-            )
-            return WarehouseError(message + where, hint=hint)
-    for pattern in _TABLE_PATTERNS:
-        m = re.search(pattern, message, flags=re.IGNORECASE)
-        if m:
-            hint = (
-                f"{state}. No table {m.group('table')!r}: set source.schema / source.database to where the "
-                "CRM tables are, or map the object to its table with source.tables"
-            )
-            return WarehouseError(message + where, hint=hint)
-    return WarehouseError(message + where, hint=f"{state}. {exc.hint or ''}".strip())
+    message = exc.message + (f" (while creating {exc.view})" if exc.view else "")
+    for patterns, fix in _FIXES:
+        for pattern in patterns:
+            m = re.search(pattern, exc.message, flags=re.IGNORECASE)
+            if m:
+                return WarehouseError(message, hint=f"{state}. " + fix.format(name=m.group("name")))
+    return WarehouseError(message, hint=f"{state}. {exc.hint or ''}".strip())
