@@ -104,6 +104,20 @@ class _Source:
             return f"B2B_IS_TRUE({self.column(alias, self._obj.active_flag)}) AND "
         return ""
 
+    def changed(self, alias: str) -> str:
+        """When the row last changed, for a read of live and deleted rows alike (the sync views'
+        UPDATED_AT). A live row: its last modification. A deleted row: the loader's sync time,
+        when the source has one, which is when the deletion reached the warehouse (a delete the
+        loader flags, `_fivetran_deleted`, does not move LastModifiedDate)."""
+        modified = self.col(alias, "last_modified_date")
+        if not self._obj.loaded_at:
+            return modified
+        loaded = self.column(alias, self._obj.loaded_at)
+        return (
+            f"CASE WHEN {self.live(alias)} THEN COALESCE({modified}, {loaded}) "
+            f"ELSE COALESCE({loaded}, {modified}) END"
+        )
+
     def extras(self, alias: str) -> list[str]:
         return [
             f"{self.column(alias, col)} AS {ident(attr).sql()}"
@@ -165,6 +179,15 @@ class ViewRenderer:
             for attr in sorted(self.config.extra_fields.get(entity, {}))
         ]
 
+    def _extra_json(self, entity: str, alias: str, raw: bool = False) -> str:
+        """`, 'attr', value` pairs for B2B_JSON_OBJECT: the entity's extra_fields, read from a
+        view's columns (raw=False) or from the source table (raw=True)."""
+        pairs = []
+        for attr, col in sorted(self.sources[entity]._obj.extras.items()):
+            value = self.sources[entity].column(alias, col) if raw else exp.column(ident(attr), table=ident(alias)).sql()
+            pairs.append(f", {exp.Literal.string(attr).sql()}, {value}")
+        return "".join(pairs)
+
     def _mapping(self) -> dict[str, Any]:
         m = self.config.identity.mapping
         if m is None:
@@ -186,6 +209,8 @@ class ViewRenderer:
             "ids_to_18": self.ids_to_18,
             "extras": self._extras,
             "extra_names": self._extra_names,
+            "extra_json": self._extra_json,
+            "user_sync": self.config.output.user_sync,
             "identity": {"strategy": self.config.identity.strategy, "mapping": self._mapping()},
         }
 

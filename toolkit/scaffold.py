@@ -43,7 +43,9 @@ output:
   schema: b2b
   prefix: b2b_
   grant_select_to: []              # e.g. [braze_cdi_role]
-  catalogs: false                  # true: also catalog_accounts, catalog_opportunities (+ CDI sync shapes)
+  catalogs: false                  # true: also catalog_accounts, catalog_opportunities (+ CDI sync shapes, accounts object)
+  # user_sync:                     # the CDI user sync: profile attributes + account_linked events
+  #   identifier: external_id      # external_id | alias (salesforce_contact_id / salesforce_lead_id)
 
 platform:
   external_ids:                    # where the platform's external IDs are, inside the warehouse

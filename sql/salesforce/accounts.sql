@@ -1,6 +1,9 @@
 {#- One row per (person, account): the contact's own account (direct) and, where the org syncs
     AccountContactRelation, the accounts it relates to. Grain: user_id, account_id.
     is_person_account: the account is a Person Account (a B2C person, never a company).
+    linked_at: when the link was made or last changed, as far as the CRM records it: the
+    contact's last modification for its own account (the contact row holds the link), the
+    relation's for a related account.
     Every join has a column as stored on one side (the planners have statistics for it): the
     contact's stored account id to the account's id forms; a relation's contact and account
     (converted, then in the forms a stored id may take) to the contact's and the account's
@@ -46,7 +49,8 @@ WITH account_keys AS (
   SELECT
     {{ sfid(r.col('r', 'contact_id')) }} AS contact_id,
     {{ sfid(r.col('r', 'account_id')) }} AS account_id,
-    CASE WHEN {{ r.col('r', 'is_direct') }} THEN 1 ELSE 0 END AS is_direct
+    CASE WHEN {{ r.col('r', 'is_direct') }} THEN 1 ELSE 0 END AS is_direct,
+    {{ r.changed('r') }} AS linked_at
   FROM {{ r.table }} AS r
   WHERE {{ r.live('r') }}
     AND B2B_IS_NOT_FALSE({{ r.col('r', 'is_active') }})
@@ -56,7 +60,7 @@ WITH account_keys AS (
 ), relations AS (
   {#- relation rows that repeat the direct link are dropped; only these are grouped, so a reader
       filtering on the account pays a join, not a GROUP BY over all people -#}
-  SELECT bc.user_id, rk.account_id, MAX(rk.is_direct) AS is_direct
+  SELECT bc.user_id, rk.account_id, MAX(rk.is_direct) AS is_direct, MAX(rk.linked_at) AS linked_at
   FROM relation_keys AS rk
   JOIN {{ identity_sql.person_keys() }} AS bc
     ON bc.contact_ref = rk.ref_key
@@ -68,13 +72,13 @@ WITH account_keys AS (
 ), pairs AS (
   {#- the direct link (the contact's own account) is unique per person (the contacts view's
       grain); the contact's stored account id joins the account's key forms as it is -#}
-  SELECT bc.user_id, 1 AS is_direct, {{ account_columns('ak') }}
+  SELECT bc.user_id, 1 AS is_direct, bc.updated_at AS linked_at, {{ account_columns('ak') }}
   FROM {{ identity_sql.person_keys() }} AS bc
   JOIN account_keys AS ak
     ON ak.ref_key = bc.account_ref
 {% if r.present %}
   UNION ALL
-  SELECT ra.user_id, ra.is_direct, {{ account_columns('ac') }}
+  SELECT ra.user_id, ra.is_direct, ra.linked_at, {{ account_columns('ac') }}
   FROM relation_accounts AS ra
   JOIN {{ live_accounts() }} AS ac
     ON ac.account_id_stored = ra.ref_key
@@ -95,7 +99,8 @@ SELECT
   p.website,
   p.parent_account_id,
   p.is_direct = 1 AS is_direct,
-  p.is_person_account
+  p.is_person_account,
+  p.linked_at
   {% for e in extra_names('account', 'p') %}, {{ e }}
   {% endfor %}
 FROM pairs AS p

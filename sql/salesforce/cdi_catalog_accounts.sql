@@ -3,7 +3,7 @@
     them from the catalog. Person Accounts are people, never companies: left out. -#}
 {% set a = src.account %}
 SELECT
-  {{ a.col('a', 'last_modified_date') }} AS updated_at,
+  {{ a.changed('a') }} AS updated_at,
   {{ sfid(a.col('a', 'id')) }} AS id,
   B2B_JSON_OBJECT(
     'account_name', {{ a.col('a', 'name') }},

@@ -1,7 +1,7 @@
 {#- CDI catalog sync shape for opportunities: UPDATED_AT, ID, PAYLOAD, DELETED. -#}
 {% set o = src.opportunity %}
 SELECT
-  {{ o.col('o', 'last_modified_date') }} AS updated_at,
+  {{ o.changed('o') }} AS updated_at,
   {{ sfid(o.col('o', 'id')) }} AS id,
   B2B_JSON_OBJECT(
     'opportunity_name', {{ o.col('o', 'name') }},

@@ -18,7 +18,10 @@ CATALOG_ENTITIES = (
     "catalog_opportunities",
     "cdi_catalog_accounts",
     "cdi_catalog_opportunities",
+    "cdi_accounts",
 )
+# the user profile sync shapes (output.user_sync)
+SYNC_ENTITIES = ("cdi_user_attributes", "cdi_user_events")
 
 
 class Strict(BaseModel):
@@ -62,6 +65,12 @@ class IdentityConfig(Strict):
         return self
 
 
+class UserSyncConfig(Strict):
+    # how a row names its user: EXTERNAL_ID (the views' user_id), or ALIAS_NAME + ALIAS_LABEL
+    # (the CRM id under the label salesforce_contact_id / salesforce_lead_id)
+    identifier: Literal["external_id", "alias"] = "external_id"
+
+
 class OutputConfig(Strict):
     database: str | None = None
     schema_: str = Field("b2b", alias="schema")
@@ -70,6 +79,8 @@ class OutputConfig(Strict):
     # also build the catalog-shaped views (catalog_accounts, catalog_opportunities and their
     # CDI sync-shaped variants) for the platform's copy-based alternative
     catalogs: bool = False
+    # also build the CDI user sync views: profile attributes and account_linked events
+    user_sync: UserSyncConfig | None = None
 
 
 class PlatformIdsConfig(Strict):
@@ -145,7 +156,11 @@ class Project:
 
     def entities(self, config: ProjectConfig | None = None) -> tuple[str, ...]:
         cfg = config or self.config
-        return ENTITIES + (CATALOG_ENTITIES if cfg.output.catalogs else ())
+        return (
+            ENTITIES
+            + (CATALOG_ENTITIES if cfg.output.catalogs else ())
+            + (SYNC_ENTITIES if cfg.output.user_sync else ())
+        )
 
     def view_name(self, entity: str) -> str:
         return f"{self.config.output.prefix}{entity}"

@@ -97,6 +97,12 @@ def write_demo_project(directory: Path, max_contacts: int = 1000, catalogs: bool
     )
     if catalogs:
         text = text.replace("  catalogs: false", "  catalogs: true")
+        text = text.replace(
+            "  # user_sync:                     # the CDI user sync: profile attributes + account_linked events\n"
+            "  #   identifier: external_id",
+            "  user_sync:                       # the CDI user sync: profile attributes + account_linked events\n"
+            "    identifier: external_id  ",
+        )
     (directory / PROJECT_FILE).write_text(text + DEMO_SEGMENTS, encoding="utf-8")
     (directory / PROFILES_FILE).write_text(profiles_yaml(DEMO_DB), encoding="utf-8")
 

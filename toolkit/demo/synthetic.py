@@ -281,6 +281,7 @@ SELECT 'OCR' || lpad(CAST(dp.n AS VARCHAR), 12, '0') AS id,
   o.id18 AS opportunity_id,
   CASE WHEN dp.n % 100 = 50 THEN 'Decision Maker' WHEN dp.n % 100 BETWEEN 55 AND 57 THEN 'Influencer' ELSE 'Evaluator' END AS role,
   dp.n % 100 = 50 AS is_primary,
+  {ts} + to_days(CAST(dp.n % 800 AS INTEGER) + 60) AS last_modified_date,
   dp.n % 100 = 59 AS is_deleted, FALSE AS _fivetran_deleted, {stalled} AS _fivetran_synced
 FROM demo_people AS dp
 JOIN ids_contact AS c ON c.n = dp.n
@@ -292,6 +293,7 @@ SELECT 'ACR' || lpad(CAST(dp.n AS VARCHAR), 12, '0') AS id,
   c.id18 AS contact_id,
   dp.n % 100 BETWEEN 30 AND 34 AS is_direct,
   dp.n % 100 <> 42 AS is_active,
+  {ts} + to_days(CAST(dp.n % 800 AS INTEGER) + 45) AS last_modified_date,
   dp.n % 100 = 40 AS is_deleted, FALSE AS _fivetran_deleted, {synced} AS _fivetran_synced
 FROM demo_people AS dp
 JOIN ids_contact AS c ON c.n = dp.n

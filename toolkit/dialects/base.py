@@ -10,7 +10,11 @@ Placeholders:
   B2B_SF18_SUFFIX(id)    the 3-char checksum of the first 15 chars of id (for validating 18-char ids)
   B2B_ID_ARRAY(id)       aggregate: the sorted, non-null ids of the group
   B2B_EMPTY_ID_ARRAY()   the empty value of B2B_ID_ARRAY's type
-  B2B_JSON_OBJECT(k, v, ...)  a JSON object, as a string
+  B2B_JSON_OBJECT(k, v, ...)  a JSON object, as a string (one nested in another stays an object)
+  B2B_JSON_ARRAY(ids)    an id array (B2B_ID_ARRAY's type) as a value inside B2B_JSON_OBJECT
+  B2B_ISO8601(ts)        a timestamp as ISO 8601 text in UTC: 2024-01-31T09:00:00Z
+  B2B_JSON_IS_OBJECT(s)  the string parses as a JSON object (validate)
+  B2B_JSON_FIELD(s, 'k') the JSON text of the top-level key k of the JSON string s (validate)
   B2B_IS_TRUE(b), B2B_IS_NOT_TRUE(b), B2B_IS_NOT_FALSE(b)  boolean tests where NULL is neither
 """
 
@@ -52,6 +56,13 @@ class TargetDialect:
     #: JSON object builder (variadic key, value, ...) and how its result becomes a string
     JSON_OBJECT_FN: ClassVar[str] = "JSON_OBJECT"
     JSON_TO_TEXT: ClassVar[str] = "CAST(:x AS TEXT)"
+    #: an id array as a JSON value (where arrays are JSON text already, the text parsed)
+    JSON_ARRAY_VALUE: ClassVar[str] = ":x"
+    #: a timestamp as ISO 8601 text (timestamps are taken as UTC, as the loaders write them)
+    ISO8601: ClassVar[str] = "STRFTIME(:x, '%Y-%m-%dT%H:%M:%SZ')"
+    #: validate: a string is a JSON object; the JSON text of a top-level key (:k the key, :p '$.key')
+    JSON_IS_OBJECT: ClassVar[str] = "CASE WHEN JSON_VALID(:x) THEN JSON_TYPE(:x) = 'OBJECT' ELSE FALSE END"
+    JSON_FIELD: ClassVar[str] = "CAST(JSON_EXTRACT(:x, :p) AS TEXT)"
     #: a grant statement, with {view} and {role} replaced by sqlglot-quoted identifiers
     GRANT_SELECT: ClassVar[str] = "GRANT SELECT ON {view} TO {role}"
     GRANT_USAGE: ClassVar[str | None] = "GRANT USAGE ON SCHEMA {schema} TO {role}"
@@ -120,9 +131,13 @@ class TargetDialect:
             out = exp.DPipe(this=out, expression=part, safe=True)
         return out
 
-    def json_object(self, args: list[exp.Expr]) -> exp.Expr:
+    def json_object(self, args: list[exp.Expr], as_text: bool = True) -> exp.Expr:
         built = exp.Anonymous(this=self.JSON_OBJECT_FN, expressions=[a.copy() for a in args])
-        return self.fragment(self.JSON_TO_TEXT, x=built)
+        return self.fragment(self.JSON_TO_TEXT, x=built) if as_text else built
+
+    def json_field(self, doc: exp.Expr, key: exp.Expr) -> exp.Expr:
+        path = exp.Literal.string(f"$.{key.name}")
+        return self.fragment(self.JSON_FIELD, x=doc, k=key.copy(), p=path)
 
     def id_array_agg(self, id_expr: exp.Expr) -> exp.Expr:
         return self.fragment(self.ID_ARRAY_AGG, x=id_expr)
@@ -154,8 +169,24 @@ class TargetDialect:
                 if fname in tests:
                     return self.fragment(tests[fname], x=args[0].transform(_swap))
                 if fname == "B2B_JSON_OBJECT":
-                    # its arguments may hold placeholders too; transform() does not revisit them
-                    return self.json_object([a.transform(_swap) for a in args])
+                    # its arguments may hold placeholders too; transform() does not revisit them.
+                    # An object nested in another stays a JSON value (not its text).
+                    inner = [
+                        self.json_object([v.transform(_swap) for v in a.expressions], as_text=False)
+                        if isinstance(a, exp.Anonymous) and a.name.upper() == "B2B_JSON_OBJECT"
+                        else a.transform(_swap)
+                        for a in args
+                    ]
+                    return self.json_object(inner)
+                values = {
+                    "B2B_JSON_ARRAY": self.JSON_ARRAY_VALUE,
+                    "B2B_ISO8601": self.ISO8601,
+                    "B2B_JSON_IS_OBJECT": self.JSON_IS_OBJECT,
+                }
+                if fname in values:
+                    return self.fragment(values[fname], x=args[0].transform(_swap))
+                if fname == "B2B_JSON_FIELD":
+                    return self.json_field(args[0].transform(_swap), args[1])
             return node
 
         return self.fix(tree.transform(_swap, copy=False))  # callers pass a tree they own

@@ -15,6 +15,9 @@ class BigQuery(TargetDialect):
     ID_ARRAY_AGG = "ARRAY_AGG(:x ORDER BY :x)"
     EMPTY_ID_ARRAY = "CAST([] AS ARRAY<STRING>)"
     JSON_TO_TEXT = "TO_JSON_STRING(:x)"
+    ISO8601 = "FORMAT_TIMESTAMP('%Y-%m-%dT%H:%M:%SZ', :x)"
+    JSON_IS_OBJECT = "COALESCE(JSON_TYPE(SAFE.PARSE_JSON(:x)) = 'object', FALSE)"
+    JSON_FIELD = "JSON_QUERY(:x, :p)"
     # https://cloud.google.com/bigquery/docs/reference/standard-sql/data-control-language
     GRANT_SELECT = "GRANT `roles/bigquery.dataViewer` ON VIEW {view} TO {role}"
     GRANT_USAGE = None

@@ -16,6 +16,11 @@ class Databricks(TargetDialect):
     ID_ARRAY_AGG = "ARRAY_SORT(COLLECT_LIST(:x))"
     EMPTY_ID_ARRAY = "CAST(ARRAY() AS ARRAY<STRING>)"
     JSON_OBJECT_FN = "NAMED_STRUCT"
-    JSON_TO_TEXT = "TO_JSON(:x)"
+    # keep null fields ("accountId": null): Spark's TO_JSON drops them by default
+    JSON_TO_TEXT = "TO_JSON(:x, MAP('ignoreNullFields', 'false'))"
+    ISO8601 = "DATE_FORMAT(:x, 'yyyy-MM-dd\\'T\\'HH:mm:ss\\'Z\\'')"
+    # NULL for anything but a JSON object
+    JSON_IS_OBJECT = "COALESCE(JSON_OBJECT_KEYS(:x) IS NOT NULL, FALSE)"
+    JSON_FIELD = "GET_JSON_OBJECT(:x, :p)"
     GRANT_SELECT = "GRANT SELECT ON TABLE {view} TO {role}"
     GRANT_USAGE = "GRANT USAGE ON SCHEMA {schema} TO {role}"

@@ -26,7 +26,12 @@ class Fabric(TargetDialect):
     GRANT_SELECT = "GRANT SELECT ON {view} TO {role}"
     GRANT_USAGE = None
 
-    def json_object(self, args: list[exp.Expr]) -> exp.Expr:
+    JSON_ARRAY_VALUE = "JSON_QUERY(:x)"
+    ISO8601 = "CONCAT(CONVERT(VARCHAR(19), :x, 126), 'Z')"
+    JSON_IS_OBJECT = "CASE WHEN ISJSON(:x) = 1 AND LEFT(LTRIM(:x), 1) = '{' THEN 1 ELSE 0 END = 1"
+    JSON_FIELD = "JSON_QUERY(:x, :p)"
+
+    def json_object(self, args: list[exp.Expr], as_text: bool = True) -> exp.Expr:
         # T-SQL (SQL Server 2022, Fabric): JSON_OBJECT('key': value, ...) returns the string itself
         pairs = [
             exp.JSONKeyValue(this=k.copy(), expression=v.copy())

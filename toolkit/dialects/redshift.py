@@ -23,6 +23,9 @@ class Redshift(Postgres):
     # https://docs.aws.amazon.com/redshift/latest/dg/r_object_function.html
     JSON_OBJECT_FN = "OBJECT"
     JSON_TO_TEXT = "JSON_SERIALIZE(:x)"
+    JSON_ARRAY_VALUE = "JSON_PARSE(:x)"
+    JSON_IS_OBJECT = "IS_OBJECT(JSON_PARSE(:x))"
+    JSON_FIELD = "JSON_EXTRACT_PATH_TEXT(:x, :k)"
 
     def create_view(self, name: exp.Table, query: exp.Expr) -> str:
         return super().create_view(name, query) + "\nWITH NO SCHEMA BINDING"

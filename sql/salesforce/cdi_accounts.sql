@@ -1,0 +1,22 @@
+{#- Braze's accounts object (beta), the CDI shape: UPDATED_AT, ID, NAME, PAYLOAD, DELETED.
+    Deleted accounts are kept, flagged, so the sync removes them; UPDATED_AT is the account's
+    last change, or when its deletion reached the warehouse. Person Accounts are people, never
+    companies: left out. -#}
+{% set a = src.account %}
+SELECT
+  {{ a.changed('a') }} AS updated_at,
+  {{ sfid(a.col('a', 'id')) }} AS id,
+  {{ a.col('a', 'name') }} AS name,
+  B2B_JSON_OBJECT(
+    'account_type', {{ a.col('a', 'type') }},
+    'industry', {{ a.col('a', 'industry') }},
+    'annual_revenue', {{ a.col('a', 'annual_revenue') }},
+    'number_of_employees', {{ a.col('a', 'number_of_employees') }},
+    'billing_country', {{ a.col('a', 'billing_country') }},
+    'website', {{ a.col('a', 'website') }},
+    'parent_account_id', {{ sfid(a.col('a', 'parent_id')) }}{{ extra_json('account', 'a', raw=True) }}
+  ) AS payload,
+  NOT ({{ a.live('a') }}) AS deleted
+FROM {{ a.table }} AS a
+WHERE {{ a.current('a') }}{{ a.col('a', 'id') }} IS NOT NULL
+  AND B2B_IS_NOT_TRUE({{ a.col('a', 'is_person_account') }})
