@@ -346,6 +346,50 @@ def segment_export(
     click.echo(f"wrote {written:,} rows to {out}")
 
 
+@cli.group()
+def sync() -> None:
+    """The CDI sync views (the copy-based path): what they would send."""
+
+
+@sync.command("preview")
+@common_options
+@click.option(
+    "--since",
+    default=None,
+    help="Count rows with UPDATED_AT later than this (ISO 8601, UTC); default: every row (a first sync).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def sync_preview_cmd(
+    project_dir: Path, profiles_dir: Path | None, target: str | None, since: str | None, fmt: str
+) -> None:
+    """Rows and data points each CDI sync view would send since a timestamp (counted in the
+    warehouse; one row per view leaves it)."""
+    import json
+
+    from toolkit.sync_preview import parse_since, sync_preview
+
+    when = parse_since(since)
+    ctx = _ctx(project_dir, profiles_dir, target)
+    with _status("counting the sync views", enabled=fmt == "text"):
+        result = sync_preview(ctx, when)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    click.echo(_sync_text(result))
+
+
+def _sync_text(result: Any) -> str:
+    since = f"since {result.since.isoformat()}Z" if result.since else "in a first sync (every row)"
+    lines = [f"sync preview {since}, target {result.target!r}:"]
+    for v in result.views:
+        points = f"{v.data_points:>14,}" if v.data_points is not None else f"{'-':>14}"
+        per_row = f" ({v.data_points / v.rows:.1f} per row)" if v.data_points and v.rows else ""
+        lines.append(f"  {v.view:<32} {v.rows:>12,} rows {points} data points  {v.unit}{per_row}")
+    total = sum(v.data_points or 0 for v in result.views)
+    lines.append(f"  {'total':<32} {'':>17} {total:>14,} data points")
+    return "\n".join(lines)
+
+
 @contextlib.contextmanager
 def _status(title: str, enabled: bool) -> Iterator[Callable[[str], None]]:
     """A spinner on stderr while the warehouse works (only on a terminal)."""
@@ -401,12 +445,19 @@ def demo(contacts: int, directory: Path) -> None:
                 f"            user_id_in_platform on {r.view}: match rate {r.rate}, unmatched by cause {r.diagnosis}"
             )
     click.echo(f"segment:    software_open_pipeline = {result.segment.count:,} people")
+    if result.sync is not None:
+        click.echo("")
+        click.echo(_sync_text(result.sync))
+        click.echo("")
     t = result.timings
     click.echo(
         f"took:       build {t['build']:.1f}s, generate {t['generate']:.1f}s, apply {t['apply']:.1f}s, "
         f"count {t['count']:.1f}s, validate {t['validate']:.1f}s, segment {t['segment']:.1f}s"
     )
-    click.echo(f"next:       cd {result.directory} && b2b validate && b2b segment preview target_accounts")
+    click.echo(
+        f"next:       cd {result.directory} && b2b validate && b2b segment preview target_accounts"
+        " && b2b sync preview --since 2026-01-01"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -28,6 +28,7 @@ class DemoResult:
     validation: dict[str, Any] = field(default_factory=dict)
     report: Any = None
     segment: Any = None
+    sync: Any = None
 
 
 DEMO_SEGMENTS = """
@@ -168,6 +169,14 @@ def run_demo(directory: Path, contacts: int, step: Callable[[str], None] = lambd
     step("previewing the segment software_open_pipeline")
     seg = preview(ctx, "software_open_pipeline")
     timings["segment"] = time.perf_counter() - t
+    sync = None
+    if ctx.config.output.user_sync:
+        from toolkit.sync_preview import sync_preview
+
+        t = time.perf_counter()
+        step("previewing the CDI syncs: rows and data points of a first sync")
+        sync = sync_preview(ctx, None)
+        timings["sync"] = time.perf_counter() - t
     return DemoResult(
         directory,
         directory / DEMO_DB,
@@ -178,4 +187,5 @@ def run_demo(directory: Path, contacts: int, step: Callable[[str], None] = lambd
         report.as_dict()["summary"],
         report,
         seg,
+        sync,
     )

@@ -63,6 +63,8 @@ class TargetDialect:
     #: validate: a string is a JSON object; the JSON text of a top-level key (:k the key, :p '$.key')
     JSON_IS_OBJECT: ClassVar[str] = "CASE WHEN JSON_VALID(:x) THEN JSON_TYPE(:x) = 'OBJECT' ELSE FALSE END"
     JSON_FIELD: ClassVar[str] = "CAST(JSON_EXTRACT(:x, :p) AS TEXT)"
+    #: sync preview: how many top-level keys a JSON object string has (its attributes)
+    JSON_KEY_COUNT: ClassVar[str] = "LEN(JSON_KEYS(:x))"
     #: a grant statement, with {view} and {role} replaced by sqlglot-quoted identifiers
     GRANT_SELECT: ClassVar[str] = "GRANT SELECT ON {view} TO {role}"
     GRANT_USAGE: ClassVar[str | None] = "GRANT USAGE ON SCHEMA {schema} TO {role}"
@@ -182,6 +184,7 @@ class TargetDialect:
                     "B2B_JSON_ARRAY": self.JSON_ARRAY_VALUE,
                     "B2B_ISO8601": self.ISO8601,
                     "B2B_JSON_IS_OBJECT": self.JSON_IS_OBJECT,
+                    "B2B_JSON_KEY_COUNT": self.JSON_KEY_COUNT,
                 }
                 if fname in values:
                     return self.fragment(values[fname], x=args[0].transform(_swap))

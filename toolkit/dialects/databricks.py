@@ -22,5 +22,6 @@ class Databricks(TargetDialect):
     # NULL for anything but a JSON object
     JSON_IS_OBJECT = "COALESCE(JSON_OBJECT_KEYS(:x) IS NOT NULL, FALSE)"
     JSON_FIELD = "GET_JSON_OBJECT(:x, :p)"
+    JSON_KEY_COUNT = "SIZE(JSON_OBJECT_KEYS(:x))"
     GRANT_SELECT = "GRANT SELECT ON TABLE {view} TO {role}"
     GRANT_USAGE = "GRANT USAGE ON SCHEMA {schema} TO {role}"

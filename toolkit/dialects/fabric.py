@@ -30,6 +30,7 @@ class Fabric(TargetDialect):
     ISO8601 = "CONCAT(CONVERT(VARCHAR(19), :x, 126), 'Z')"
     JSON_IS_OBJECT = "CASE WHEN ISJSON(:x) = 1 AND LEFT(LTRIM(:x), 1) = '{' THEN 1 ELSE 0 END = 1"
     JSON_FIELD = "JSON_QUERY(:x, :p)"
+    JSON_KEY_COUNT = "(SELECT COUNT(*) FROM OPENJSON(:x))"
 
     def json_object(self, args: list[exp.Expr], as_text: bool = True) -> exp.Expr:
         # T-SQL (SQL Server 2022, Fabric): JSON_OBJECT('key': value, ...) returns the string itself

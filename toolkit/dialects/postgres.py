@@ -16,3 +16,4 @@ class Postgres(TargetDialect):
     # a payload that is not JSON at all makes the cast fail: the check errors, naming the view
     JSON_IS_OBJECT = "JSON_TYPEOF(CAST(:x AS JSON)) = 'object'"
     JSON_FIELD = "CAST(CAST(:x AS JSON) -> :k AS TEXT)"
+    JSON_KEY_COUNT = "(SELECT COUNT(*) FROM JSON_OBJECT_KEYS(CAST(:x AS JSON)))"

@@ -26,6 +26,9 @@ class Redshift(Postgres):
     JSON_ARRAY_VALUE = "JSON_PARSE(:x)"
     JSON_IS_OBJECT = "IS_OBJECT(JSON_PARSE(:x))"
     JSON_FIELD = "JSON_EXTRACT_PATH_TEXT(:x, :k)"
+    # no object-keys function: count `"key":` (exact for the flat attributes payload, unless a
+    # value itself holds an escaped quote followed by a colon)
+    JSON_KEY_COUNT = "REGEXP_COUNT(:x, '\"[^\"]*\":')"
 
     def create_view(self, name: exp.Table, query: exp.Expr) -> str:
         return super().create_view(name, query) + "\nWITH NO SCHEMA BINDING"

@@ -62,9 +62,24 @@ DEFAULT_SEVERITY = {
     "account_skew": "warn",
     "relationship_integrity": "warn",
     "salesforce_id_checksum": "warn",
+    # on the CDI sync views (output.user_sync, output.catalogs)
+    "sync_payload_object": "error",
+    "sync_opportunity_ids": "error",
+    "sync_updated_at": "error",
+    "sync_identifier": "error",
     # on the source, not the views (toolkit.validate.source_checks)
     "source_drift": "error",
     "source_freshness": "warn",
+}
+
+
+# the CDI sync views: their identifier columns (one identifier type per view)
+SYNC_IDENTIFIERS = {
+    "cdi_user_attributes": None,  # external_id, or alias_name + alias_label (output.user_sync)
+    "cdi_user_events": None,
+    "cdi_accounts": ("id",),
+    "cdi_catalog_accounts": ("id",),
+    "cdi_catalog_opportunities": ("id",),
 }
 
 
@@ -255,6 +270,44 @@ FROM unmatched AS u
 
     def live_accounts_cte(self) -> str:
         return self.template_cte("live_accounts")
+
+    def sync_identifiers(self, entity: str) -> tuple[str, ...]:
+        fixed = SYNC_IDENTIFIERS[entity]
+        if fixed:
+            return fixed
+        sync = self.config.output.user_sync
+        return ("alias_name", "alias_label") if sync and sync.identifier == "alias" else ("external_id",)
+
+    def sync_cte(self, entity: str) -> str:
+        """One row of the sync view's shape metrics: every rule counted in one read of the view."""
+        name = f"sync_{entity}"
+        if name in self.ctes:
+            return name
+        ids = self.sync_identifiers(entity)
+        cols = ", ".join(q(c) for c in ("updated_at", *ids, "payload"))
+        self.ctes[f"v_{entity}"] = f"SELECT {cols} FROM {self.renderer.view(entity).sql()}"
+        parts = ["COUNT(*) AS total"]
+        for label, bad in self._sync_rules(entity).items():
+            parts.append(f"COUNT(CASE WHEN {bad} THEN 1 END) AS {label}")
+        self.ctes[name] = f"SELECT {', '.join(parts)} FROM v_{entity}"
+        return name
+
+    def _sync_rules(self, entity: str) -> dict[str, str]:
+        """label -> the predicate of a failing row."""
+        p = q("payload")
+        rules = {"not_object": f"{p} IS NULL OR NOT B2B_JSON_IS_OBJECT({p})"}
+        if entity == "cdi_user_attributes":
+            one = "[A-Za-z0-9]{18}" if self.salesforce_ids and self.renderer.ids_to_18 else "[A-Za-z0-9]{15}([A-Za-z0-9]{3})?"
+            # a JSON array of ids, whatever spacing the engine writes (no backslashes: Spark
+            # string literals eat them)
+            array = f'^[[][ ]*("{one}"[ ]*(,[ ]*"{one}"[ ]*)*)?[]]$'
+            field = f"B2B_JSON_FIELD({p}, 'opportunityIds')"
+            rules["bad_opportunity_ids"] = f"{field} IS NULL OR NOT REGEXP_LIKE({field}, {lit(array)})"
+        u = q("updated_at")
+        rules["bad_updated_at"] = f"{u} IS NULL OR {u} > CURRENT_TIMESTAMP"
+        ids = self.sync_identifiers(entity)
+        rules["bad_identifier"] = " OR ".join(f"{q(c)} IS NULL OR TRIM({q(c)}) = ''" for c in ids)
+        return rules
 
     # ---- checks -------------------------------------------------------------------------
     def _needs(self, *names: str) -> dict[str, str]:
@@ -453,6 +506,36 @@ WHERE c.account_id IS NOT NULL
         )
 
 
+    def sync_check(self, name: str, entity: str) -> CheckSQL:
+        label = {
+            "sync_payload_object": "not_object",
+            "sync_opportunity_ids": "bad_opportunity_ids",
+            "sync_updated_at": "bad_updated_at",
+            "sync_identifier": "bad_identifier",
+        }[name]
+        metrics = self.sync_cte(entity)
+        ids = self.sync_identifiers(entity)
+        shown = " || ' / ' || ".join(f"COALESCE(CAST({q(c)} AS TEXT), 'NULL')" for c in ids)
+        bad = self._sync_rules(entity)[label]
+        return self._check(
+            name,
+            entity,
+            f"SELECT total, {label} AS failing FROM {metrics}",
+            ("total", "failing"),
+            [self._sample(lit(label), shown, f"v_{entity}", f"({bad})")],
+        )
+
+
+def sync_entities(config: ProjectConfig) -> list[str]:
+    """The CDI sync views this project builds."""
+    out = []
+    if config.output.catalogs:
+        out += ["cdi_catalog_accounts", "cdi_catalog_opportunities", "cdi_accounts"]
+    if config.output.user_sync:
+        out += ["cdi_user_attributes", "cdi_user_events"]
+    return out
+
+
 def _refers(sql: str, name: str) -> bool:
     import re
 
@@ -509,6 +592,10 @@ def build_plan(
         checks += [b.integrity("accounts"), b.integrity("opportunities")]
     if on("salesforce_id_checksum") and salesforce_ids:
         checks += [b.checksum(e) for e in entities if ID_COLUMNS[e]]
+    for e in sync_entities(config):
+        for name in ("sync_payload_object", "sync_opportunity_ids", "sync_updated_at", "sync_identifier"):
+            if on(name) and (name != "sync_opportunity_ids" or e == "cdi_user_attributes"):
+                checks.append(b.sync_check(name, e))
     for c in checks:
         c.severity = levels[c.name]
     plan = Plan(checks, dict(b.ctes))
