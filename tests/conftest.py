@@ -27,6 +27,15 @@ def org_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
+def core_views_only(project: Path) -> None:
+    """Turn the demo project's copy-path views off (catalogs, user_sync): the five views only."""
+    import re
+
+    path = project / "b2b_project.yml"
+    text = path.read_text().replace("catalogs: true", "catalogs: false")
+    path.write_text(re.sub(r"\n  user_sync:.*\n    identifier:.*", "", text))
+
+
 @pytest.fixture(scope="session")
 def org_tables(org_dir: Path) -> dict:
     return loaders.duckdb_tables(str(org_dir / DEMO_DB))

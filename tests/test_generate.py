@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import core_views_only
 import sqlglot
 from sqlglot import exp
 
@@ -25,8 +26,7 @@ def _files(root: Path) -> dict[str, bytes]:
 
 def test_generate_writes_35_files_that_parse_back(project: Path, tmp_path: Path) -> None:
     """The five views for the seven dialects (the catalog views are opt-in)."""
-    text = (project / "b2b_project.yml").read_text().replace("catalogs: true", "catalogs: false")
-    (project / "b2b_project.yml").write_text(text)
+    core_views_only(project)
     out = tmp_path / "out"
     result = subprocess.run(
         [sys.executable, "-m", "toolkit.cli", "generate", "--project-dir", str(project), "--out", str(out)],

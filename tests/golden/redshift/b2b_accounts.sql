@@ -336,7 +336,14 @@ WITH account_keys AS (
       ) + 1 FOR 1)
       ELSE r.account_id
     END AS account_id,
-    CASE WHEN r.is_direct THEN 1 ELSE 0 END AS is_direct
+    CASE WHEN r.is_direct THEN 1 ELSE 0 END AS is_direct,
+    CASE
+      WHEN (
+        NOT r.is_deleted IS TRUE AND NOT r._fivetran_deleted IS TRUE
+      )
+      THEN COALESCE(r.last_modified_date, r._fivetran_synced)
+      ELSE COALESCE(r._fivetran_synced, r.last_modified_date)
+    END AS linked_at
   FROM salesforce.account_contact_relation AS r
   WHERE
     (
@@ -437,7 +444,8 @@ WITH account_keys AS (
   SELECT
     bc.user_id,
     rk.account_id,
-    MAX(rk.is_direct) AS is_direct
+    MAX(rk.is_direct) AS is_direct,
+    MAX(rk.linked_at) AS linked_at
   FROM relation_keys AS rk
   JOIN (
     SELECT
@@ -719,6 +727,7 @@ WITH account_keys AS (
   SELECT
     bc.user_id,
     1 AS is_direct,
+    bc.updated_at AS linked_at,
     ak.account_id,
     ak.account_name,
     ak.account_type,
@@ -849,6 +858,7 @@ WITH account_keys AS (
   SELECT
     ra.user_id,
     ra.is_direct,
+    ra.linked_at,
     ac.account_id,
     ac.account_name,
     ac.account_type,
@@ -986,6 +996,7 @@ SELECT
   p.parent_account_id,
   p.is_direct = 1 AS is_direct,
   p.is_person_account,
+  p.linked_at,
   p.territory
 FROM pairs AS p
 WITH NO SCHEMA BINDING;
