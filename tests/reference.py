@@ -102,3 +102,74 @@ def expected_views(tables: dict) -> Expected:
         row["opportunity_ids"] = ids
         row["open_opportunity_count"] = sum(1 for o in ids if not opps[o]["is_closed"])
     return exp
+
+
+# ---- the CDI sync views (output.user_sync) ---------------------------------------------------
+
+
+def changed(row: dict[str, Any]) -> Any:
+    """When a row last changed: a live row's last modification; a deleted row's, when the loader
+    recorded the deletion (its sync time), else its last modification."""
+    modified, loaded = row.get("last_modified_date"), row.get("_fivetran_synced")
+    if _live(row):
+        return modified if modified is not None else loaded
+    return loaded if loaded is not None else modified
+
+
+@dataclass
+class ExpectedSync:
+    attributes: dict[str, dict[str, Any]] = field(default_factory=dict)  # user_id -> payload facts
+    updated_at: dict[str, Any] = field(default_factory=dict)  # user_id -> UPDATED_AT
+    events: dict[tuple[str, str], Any] = field(default_factory=dict)  # (user, account) -> time
+
+
+def expected_sync(tables: dict, exp: Expected) -> ExpectedSync:
+    """What the user sync views must hold, from the raw rows: the payload's links, and UPDATED_AT
+    as the latest change among every row (deleted or not) the payload reads."""
+    out = ExpectedSync()
+    all_accounts = {_id(a["id"]): a for a in _rows(tables, "account") if a["id"] is not None}
+    all_opps = {_id(o["id"]): o for o in _rows(tables, "opportunity") if o["id"] is not None}
+    opps_of_account: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for o in all_opps.values():
+        if o["account_id"] is not None:
+            opps_of_account[_id(o["account_id"])].append(o)
+    roles_of_contact: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in _rows(tables, "opportunity_contact_role"):
+        if r["contact_id"] is not None:
+            roles_of_contact[_id(r["contact_id"])].append(r)
+    contact_rows = {_id(c["id"]): c for c in _rows(tables, "contact") if _live(c)}
+    lead_rows = {_id(lead["id"]): lead for lead in _rows(tables, "lead") if _live(lead)}
+    for uid, row in exp.users.items():
+        if row["person_type"] == "lead":
+            out.attributes[uid] = {"accountId": None, "opportunityIds": []}
+            out.updated_at[uid] = lead_rows[uid]["last_modified_date"]
+            continue
+        c = exp.contacts[uid]
+        out.attributes[uid] = {
+            "accountId": c["account_id"],  # as the users view has it (the contact's AccountId)
+            "opportunityIds": row["opportunity_ids"],
+        }
+        times = [contact_rows[uid]["last_modified_date"]]
+        if c["account_id"] in all_accounts:
+            times.append(changed(all_accounts[c["account_id"]]))
+        times += [changed(o) for o in opps_of_account.get(c["account_id"], [])]
+        for r in roles_of_contact.get(uid, []):
+            times.append(changed(r))
+            o = all_opps.get(_id(r["opportunity_id"]))
+            if o is not None:
+                times.append(changed(o))
+        out.updated_at[uid] = max((t for t in times if t is not None), default=None)
+    business = {k for k, a in all_accounts.items() if _live(a) and not a.get("is_person_account")}
+    relation_times: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for r in _rows(tables, "account_contact_relation"):
+        if _live(r) and r.get("is_active") is not False and r["contact_id"] and r["account_id"]:
+            relation_times[(_id(r["contact_id"]), _id(r["account_id"]))].append(changed(r))
+    for uid, acc in exp.accounts:
+        if acc not in business:
+            continue
+        if exp.contacts[uid]["account_id"] == acc:
+            out.events[(uid, acc)] = contact_rows[uid]["last_modified_date"]
+        else:
+            out.events[(uid, acc)] = max(t for t in relation_times[(uid, acc)] if t is not None)
+    return out
+

@@ -1,0 +1,259 @@
+"""The CDI user sync views (output.user_sync) on real engines, against the independent model in
+reference.py and Braze's documented payload formats (braze_schemas.py):
+
+- every person's accountId and opportunityIds equal the users view, and the model;
+- the account_linked events equal the accounts view's business-account links, and the model;
+- UPDATED_AT equals the model's latest change behind each row, and a touch of one source row
+  of each kind moves exactly the rows that read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from braze_schemas import ATTRIBUTES_OBJECT, EVENT_OBJECT
+from conftest import pg_profiles, snowflake_profiles, spark_profiles
+from normalize import norm_value
+from reference import _id, _live, _rows, expected_sync, expected_views
+
+from toolkit.apply import apply
+from toolkit.context import ProjectContext
+from toolkit.sync_preview import sync_preview
+from toolkit.validate.runner import run_validation
+
+ENGINES = [
+    "duckdb",
+    pytest.param("postgres", marks=pytest.mark.postgres),
+    pytest.param("snowflake", marks=pytest.mark.snowflake),
+    pytest.param("spark", marks=[pytest.mark.spark, pytest.mark.slow]),
+]
+SYNC_CHECKS = ("sync_payload_object", "sync_opportunity_ids", "sync_updated_at", "sync_identifier")
+
+
+def _fetch(project: Path, entity: str, columns: str) -> list[tuple[Any, ...]]:
+    ctx = ProjectContext(project)
+    view = ctx.renderer().view(entity).sql(dialect=ctx.adapter().dialect.sqlglot_name)
+    with ctx.adapter() as adapter:
+        return adapter.fetchall(f"SELECT {columns} FROM {view}")
+
+
+def _stamp(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+@pytest.fixture
+def sync_project(request: pytest.FixtureRequest, project: Path) -> Path:
+    engine = request.param
+    if engine == "postgres":
+        pg_profiles(project, request.getfixturevalue("pg"), request.getfixturevalue("pg_db"))
+    elif engine == "spark":
+        spark_profiles(project, request.getfixturevalue("spark_org"))
+    elif engine == "snowflake":
+        request.getfixturevalue("snowflake_org")
+        snowflake_profiles(project)
+    apply(ProjectContext(project))
+    return project
+
+
+@pytest.mark.parametrize("sync_project", ENGINES, indirect=True)
+def test_user_sync_equals_views_and_model(sync_project: Path, org_tables: dict) -> None:
+    model = expected_sync(org_tables, expected_views(org_tables))
+    attrs = _fetch(sync_project, "cdi_user_attributes", "external_id, payload, updated_at")
+    users = {
+        r[0]: (r[1], norm_value("opportunity_ids", r[2]))
+        for r in _fetch(sync_project, "users", "user_id, account_id, opportunity_ids")
+    }
+    payloads = {}
+    for uid, payload, updated_at in attrs:
+        doc = json.loads(payload)
+        jsonschema.validate(doc, ATTRIBUTES_OBJECT)
+        payloads[uid] = doc
+        # equal to the views on the same engine...
+        assert (doc["accountId"], tuple(doc["opportunityIds"])) == users[uid], uid
+        # ...and to the model, UPDATED_AT included
+        want = model.attributes[uid]
+        assert (doc["accountId"], doc["opportunityIds"]) == (want["accountId"], want["opportunityIds"]), uid
+        assert _stamp(updated_at) == _stamp(model.updated_at[uid]), uid
+    assert len(attrs) == len(payloads) == len(users) == len(model.attributes)
+    assert sum(1 for d in payloads.values() if d["opportunityIds"]) > 0  # the org has links
+    assert any(d["accountId"] is None for d in payloads.values())  # leads
+
+    events = _fetch(sync_project, "cdi_user_events", "external_id, payload, updated_at")
+    links = {
+        (r[0], r[1])
+        for r in _fetch(sync_project, "accounts", "user_id, account_id, is_person_account")
+        if not r[2]
+    }
+    got = {}
+    for uid, payload, updated_at in events:
+        doc = json.loads(payload)
+        jsonschema.validate(doc, EVENT_OBJECT)
+        key = (uid, doc["properties"]["account_id"])
+        assert key not in got, f"two events for {key}"
+        got[key] = _stamp(updated_at)
+        assert doc["time"] == got[key].strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert set(got) == links
+    assert got == {k: _stamp(v) for k, v in model.events.items()}
+
+    report = run_validation(ProjectContext(sync_project))
+    sync_results = [r for r in report.results if r.name in SYNC_CHECKS]
+    assert len(sync_results) == 3 * 3 + 4 + 3  # catalog shapes x3, attributes x4, events x3
+    assert all(r.status == "pass" for r in sync_results), [
+        (r.name, r.view, r.status, r.failing, r.message) for r in sync_results if r.status != "pass"
+    ]
+
+    preview = {v.view: v for v in sync_preview(ProjectContext(sync_project), None).views}
+    assert preview["b2b_cdi_user_attributes"].rows == len(attrs)
+    assert preview["b2b_cdi_user_attributes"].data_points == sum(len(d) for d in payloads.values())
+    assert preview["b2b_cdi_user_events"].data_points == len(events)
+
+
+# ---- touches: UPDATED_AT moves exactly where something behind the row changed ----------------
+
+
+def _pick(org_tables: dict) -> dict[str, Any]:
+    """One source row of each kind, chosen from the raw rows so that its touch reaches people."""
+    exp = expected_views(org_tables)
+    contacts = {_id(c["id"]): c for c in _rows(org_tables, "contact") if _live(c)}
+    by_account: dict[str, list[str]] = {}
+    for uid, c in exp.contacts.items():
+        by_account.setdefault(c["account_id"], []).append(uid)
+    opps = [o for o in _rows(org_tables, "opportunity") if _live(o)]
+    roles = [r for r in _rows(org_tables, "opportunity_contact_role") if _live(r) and _id(r["contact_id"]) in contacts]
+    role_opps = {_id(r["opportunity_id"]) for r in roles}
+    relations = [
+        r
+        for r in _rows(org_tables, "account_contact_relation")
+        if _live(r)
+        and r["is_active"] is not False
+        and _id(r["contact_id"]) in exp.contacts
+        and exp.contacts[_id(r["contact_id"])]["account_id"] != _id(r["account_id"])
+        and _id(r["account_id"]) in exp.catalog_accounts
+    ]
+    contact = next(uid for uid, c in exp.contacts.items() if c["account_id"] in exp.catalog_accounts)
+    account = next(a for a in exp.catalog_accounts if len(by_account.get(a, [])) > 1)
+    opportunity = next(o for o in opps if _id(o["id"]) in role_opps and by_account.get(_id(o["account_id"])))
+    return {
+        "contact": ("contact", "id", contacts[contact]["id"]),
+        "lead": ("lead", "id", next(lead["id"] for lead in _rows(org_tables, "lead") if _id(lead["id"]) in exp.leads)),
+        "account": ("account", "id", next(a["id"] for a in _rows(org_tables, "account") if _id(a["id"]) == account)),
+        "opportunity": ("opportunity", "id", opportunity["id"]),
+        "contact_role": ("opportunity_contact_role", "id", roles[0]["id"]),
+        "account_contact_relation": ("account_contact_relation", "id", relations[0]["id"]),
+    }
+
+
+def _affected(org_tables: dict, kind: str, row_id: str) -> tuple[set[str], set[tuple[str, str]]]:
+    """Which user rows and which event rows read the touched row, by the links themselves."""
+    exp = expected_views(org_tables)
+    if kind == "contact":
+        uid = _id(row_id)
+        acc = exp.contacts[uid]["account_id"]
+        return {uid}, ({(uid, acc)} if acc in exp.catalog_accounts else set())
+    if kind == "lead":
+        return {_id(row_id)}, set()
+    if kind == "account":
+        return {u for u, c in exp.contacts.items() if c["account_id"] == _id(row_id)}, set()
+    if kind == "opportunity":
+        o = next(o for o in _rows(org_tables, "opportunity") if o["id"] == row_id)
+        via_account = {u for u, c in exp.contacts.items() if c["account_id"] == _id(o["account_id"])}
+        via_role = {
+            _id(r["contact_id"])
+            for r in _rows(org_tables, "opportunity_contact_role")
+            if _id(r["opportunity_id"]) == _id(row_id) and _id(r["contact_id"]) in exp.contacts
+        }
+        return via_account | via_role, set()
+    if kind == "contact_role":
+        r = next(r for r in _rows(org_tables, "opportunity_contact_role") if r["id"] == row_id)
+        return {_id(r["contact_id"])}, set()
+    r = next(r for r in _rows(org_tables, "account_contact_relation") if r["id"] == row_id)
+    return set(), {(_id(r["contact_id"]), _id(r["account_id"]))}
+
+
+def _snapshot(project: Path) -> tuple[dict[str, Any], dict[tuple[str, str], Any]]:
+    users = {r[0]: _stamp(r[1]) for r in _fetch(project, "cdi_user_attributes", "external_id, updated_at")}
+    events = {
+        (r[0], json.loads(r[1])["properties"]["account_id"]): _stamp(r[2])
+        for r in _fetch(project, "cdi_user_events", "external_id, payload, updated_at")
+    }
+    return users, events
+
+
+@pytest.mark.parametrize(
+    "kind", ["contact", "lead", "account", "opportunity", "contact_role", "account_contact_relation"]
+)
+def test_a_touch_moves_exactly_the_rows_that_read_it(engine_project: Path, org_tables: dict, kind: str) -> None:
+    apply(ProjectContext(engine_project))
+    before_users, before_events = _snapshot(engine_project)
+    table, key, row_id = _pick(org_tables)[kind]
+    touch = dt.datetime(2030, 1, 1, 12, 0, 0)  # later than anything in the org
+    ctx = ProjectContext(engine_project)
+    with ctx.adapter() as adapter:
+        adapter.execute(
+            f"UPDATE salesforce.{table} SET last_modified_date = TIMESTAMP '{touch.isoformat(sep=' ')}' "
+            f"WHERE {key} = '{row_id}'"
+        )
+    after_users, after_events = _snapshot(engine_project)
+    want_users, want_events = _affected(org_tables, kind, row_id)
+    assert want_users or want_events
+    moved_users = {u for u in after_users if after_users[u] != before_users[u]}
+    moved_events = {e for e in after_events if after_events[e] != before_events[e]}
+    assert set(after_users) == set(before_users) and set(after_events) == set(before_events)
+    assert moved_users == want_users
+    assert moved_events == want_events
+    assert all(after_users[u] == touch for u in moved_users)
+    assert all(after_events[e] == touch for e in moved_events)
+
+
+def test_a_deleted_role_moves_its_person_and_leaves_the_payload(project: Path, org_tables: dict) -> None:
+    """A deletion the payload reflects reaches the platform: the role's row is flagged deleted
+    by the loader (its sync time moves, LastModifiedDate does not), the person's UPDATED_AT
+    moves to that sync time and opportunityIds loses the opportunity."""
+    apply(ProjectContext(project))
+    exp = expected_views(org_tables)
+    role = next(
+        r
+        for r in _rows(org_tables, "opportunity_contact_role")
+        if _live(r)
+        and _id(r["contact_id"]) in exp.contacts
+        and exp.opportunities.get((_id(r["contact_id"]), _id(r["opportunity_id"]))) == "contact_role"
+        and sum(1 for x in _rows(org_tables, "opportunity_contact_role") if x["contact_id"] == r["contact_id"]) == 1
+        and not any(  # not also linked through the person's own account
+            _id(o["id"]) == _id(r["opportunity_id"]) and _id(o["account_id"]) == exp.contacts[_id(r["contact_id"])]["account_id"]
+            for o in _rows(org_tables, "opportunity")
+        )
+    )
+    uid, oid = _id(role["contact_id"]), _id(role["opportunity_id"])
+    synced = dt.datetime(2030, 1, 2)
+    with ProjectContext(project).adapter() as adapter:
+        adapter.execute(
+            "UPDATE salesforce.opportunity_contact_role SET _fivetran_deleted = TRUE, "
+            f"_fivetran_synced = TIMESTAMP '{synced.isoformat(sep=' ')}' WHERE id = '{role['id']}'"
+        )
+    rows = {r[0]: r for r in _fetch(project, "cdi_user_attributes", "external_id, payload, updated_at")}
+    assert _stamp(rows[uid][2]) == synced
+    assert oid not in json.loads(rows[uid][1])["opportunityIds"]
+
+
+def test_alias_identifier_names_the_crm_record(project: Path, org_tables: dict) -> None:
+    path = project / "b2b_project.yml"
+    path.write_text(path.read_text().replace("identifier: external_id", "identifier: alias"))
+    apply(ProjectContext(project))
+    exp = expected_views(org_tables)
+    rows = _fetch(project, "cdi_user_attributes", "alias_name, alias_label")
+    assert {(n, lab) for n, lab in rows} == {(u, "salesforce_contact_id") for u in exp.contacts} | {
+        (u, "salesforce_lead_id") for u in exp.leads
+    }
+    events = _fetch(project, "cdi_user_events", "alias_name, alias_label")
+    assert {lab for _n, lab in events} == {"salesforce_contact_id"}
+    report = run_validation(ProjectContext(project))
+    assert [r.status for r in report.results if r.name in SYNC_CHECKS] == ["pass"] * 16
