@@ -32,7 +32,9 @@ ATTRIBUTES_OBJECT = {
     },
     "additionalProperties": ATTRIBUTE_VALUE,
     # reserved /users/track keys are not attributes; a payload must not carry them
-    "not": {"anyOf": [{"required": ["external_id"]}, {"required": ["user_alias"]}, {"required": ["braze_id"]}]},
+    "not": {
+        "anyOf": [{"required": ["external_id"]}, {"required": ["user_alias"]}, {"required": ["braze_id"]}]
+    },
 }
 
 EVENT_OBJECT = {

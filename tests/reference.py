@@ -172,4 +172,3 @@ def expected_sync(tables: dict, exp: Expected) -> ExpectedSync:
         else:
             out.events[(uid, acc)] = max(t for t in relation_times[(uid, acc)] if t is not None)
     return out
-

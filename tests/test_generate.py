@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import core_views_only
 import sqlglot
+from conftest import core_views_only
 from sqlglot import exp
 
 from toolkit.context import ProjectContext

@@ -47,7 +47,9 @@ def _stamp(value: Any) -> dt.datetime | None:
         return None
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(dt.UTC).replace(tzinfo=None)
+    return (
+        value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(dt.UTC).replace(tzinfo=None)
+    )
 
 
 @pytest.fixture
@@ -128,7 +130,11 @@ def _pick(org_tables: dict) -> dict[str, Any]:
     for uid, c in exp.contacts.items():
         by_account.setdefault(c["account_id"], []).append(uid)
     opps = [o for o in _rows(org_tables, "opportunity") if _live(o)]
-    roles = [r for r in _rows(org_tables, "opportunity_contact_role") if _live(r) and _id(r["contact_id"]) in contacts]
+    roles = [
+        r
+        for r in _rows(org_tables, "opportunity_contact_role")
+        if _live(r) and _id(r["contact_id"]) in contacts
+    ]
     role_opps = {_id(r["opportunity_id"]) for r in roles}
     relations = [
         r
@@ -144,8 +150,16 @@ def _pick(org_tables: dict) -> dict[str, Any]:
     opportunity = next(o for o in opps if _id(o["id"]) in role_opps and by_account.get(_id(o["account_id"])))
     return {
         "contact": ("contact", "id", contacts[contact]["id"]),
-        "lead": ("lead", "id", next(lead["id"] for lead in _rows(org_tables, "lead") if _id(lead["id"]) in exp.leads)),
-        "account": ("account", "id", next(a["id"] for a in _rows(org_tables, "account") if _id(a["id"]) == account)),
+        "lead": (
+            "lead",
+            "id",
+            next(lead["id"] for lead in _rows(org_tables, "lead") if _id(lead["id"]) in exp.leads),
+        ),
+        "account": (
+            "account",
+            "id",
+            next(a["id"] for a in _rows(org_tables, "account") if _id(a["id"]) == account),
+        ),
         "opportunity": ("opportunity", "id", opportunity["id"]),
         "contact_role": ("opportunity_contact_role", "id", roles[0]["id"]),
         "account_contact_relation": ("account_contact_relation", "id", relations[0]["id"]),
@@ -191,7 +205,9 @@ def _snapshot(project: Path) -> tuple[dict[str, Any], dict[tuple[str, str], Any]
 @pytest.mark.parametrize(
     "kind", ["contact", "lead", "account", "opportunity", "contact_role", "account_contact_relation"]
 )
-def test_a_touch_moves_exactly_the_rows_that_read_it(engine_project: Path, org_tables: dict, kind: str) -> None:
+def test_a_touch_moves_exactly_the_rows_that_read_it(
+    engine_project: Path, org_tables: dict, kind: str
+) -> None:
     apply(ProjectContext(engine_project))
     before_users, before_events = _snapshot(engine_project)
     table, key, row_id = _pick(org_tables)[kind]
@@ -226,9 +242,13 @@ def test_a_deleted_role_moves_its_person_and_leaves_the_payload(project: Path, o
         if _live(r)
         and _id(r["contact_id"]) in exp.contacts
         and exp.opportunities.get((_id(r["contact_id"]), _id(r["opportunity_id"]))) == "contact_role"
-        and sum(1 for x in _rows(org_tables, "opportunity_contact_role") if x["contact_id"] == r["contact_id"]) == 1
+        and sum(
+            1 for x in _rows(org_tables, "opportunity_contact_role") if x["contact_id"] == r["contact_id"]
+        )
+        == 1
         and not any(  # not also linked through the person's own account
-            _id(o["id"]) == _id(r["opportunity_id"]) and _id(o["account_id"]) == exp.contacts[_id(r["contact_id"])]["account_id"]
+            _id(o["id"]) == _id(r["opportunity_id"])
+            and _id(o["account_id"]) == exp.contacts[_id(r["contact_id"])]["account_id"]
             for o in _rows(org_tables, "opportunity")
         )
     )

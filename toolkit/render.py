@@ -184,7 +184,11 @@ class ViewRenderer:
         view's columns (raw=False) or from the source table (raw=True)."""
         pairs = []
         for attr, col in sorted(self.sources[entity]._obj.extras.items()):
-            value = self.sources[entity].column(alias, col) if raw else exp.column(ident(attr), table=ident(alias)).sql()
+            value = (
+                self.sources[entity].column(alias, col)
+                if raw
+                else exp.column(ident(attr), table=ident(alias)).sql()
+            )
             pairs.append(f", {exp.Literal.string(attr).sql()}, {value}")
         return "".join(pairs)
 

@@ -68,7 +68,8 @@ def parse_since(value: str | None) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         raise ConfigError(
-            f"--since: {value!r} is not a timestamp", hint="write ISO 8601, e.g. 2026-11-01 or 2026-11-01T09:00:00Z"
+            f"--since: {value!r} is not a timestamp",
+            hint="write ISO 8601, e.g. 2026-11-01 or 2026-11-01T09:00:00Z",
         ) from None
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)

@@ -17,9 +17,7 @@ class Snowflake(TargetDialect):
     JSON_TO_TEXT = "TO_JSON(:x)"
     # date and time formatted apart: a quoted "T" inside one format does not survive sqlglot's
     # round trip (nor fakesnow's translation)
-    ISO8601 = (
-        "TO_CHAR(CAST(:x AS TIMESTAMP), 'YYYY-MM-DD') || 'T' || TO_CHAR(CAST(:x AS TIMESTAMP), 'HH24:MI:SS') || 'Z'"
-    )
+    ISO8601 = "TO_CHAR(CAST(:x AS TIMESTAMP), 'YYYY-MM-DD') || 'T' || TO_CHAR(CAST(:x AS TIMESTAMP), 'HH24:MI:SS') || 'Z'"
     # parsed, and its canonical text is an object (IS_OBJECT would say it directly; fakesnow,
     # the tests' Snowflake, lacks it)
     JSON_IS_OBJECT = "COALESCE(LEFT(TO_JSON(TRY_PARSE_JSON(:x)), 1) = '{', FALSE)"

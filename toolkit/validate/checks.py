@@ -297,7 +297,11 @@ FROM unmatched AS u
         p = q("payload")
         rules = {"not_object": f"{p} IS NULL OR NOT B2B_JSON_IS_OBJECT({p})"}
         if entity == "cdi_user_attributes":
-            one = "[A-Za-z0-9]{18}" if self.salesforce_ids and self.renderer.ids_to_18 else "[A-Za-z0-9]{15}([A-Za-z0-9]{3})?"
+            one = (
+                "[A-Za-z0-9]{18}"
+                if self.salesforce_ids and self.renderer.ids_to_18
+                else "[A-Za-z0-9]{15}([A-Za-z0-9]{3})?"
+            )
             # a JSON array of ids, whatever spacing the engine writes (no backslashes: Spark
             # string literals eat them)
             array = f'^[[][ ]*("{one}"[ ]*(,[ ]*"{one}"[ ]*)*)?[]]$'
@@ -504,7 +508,6 @@ WHERE c.account_id IS NOT NULL
             ("total", f"missing_{col}"),
             [self._sample(lit(f"missing_{col}"), "user_id || ' -> ' || ref", name, "1 = 1")],
         )
-
 
     def sync_check(self, name: str, entity: str) -> CheckSQL:
         label = {
