@@ -142,14 +142,14 @@ def expected_sync(tables: dict, exp: Expected) -> ExpectedSync:
     for uid, row in exp.users.items():
         if row["person_type"] == "lead":
             out.attributes[uid] = {"accountId": None, "opportunityIds": []}
-            out.updated_at[uid] = lead_rows[uid]["last_modified_date"]
+            out.updated_at[uid] = lead_rows[uid].get("last_modified_date")
             continue
         c = exp.contacts[uid]
         out.attributes[uid] = {
             "accountId": c["account_id"],  # as the users view has it (the contact's AccountId)
             "opportunityIds": row["opportunity_ids"],
         }
-        times = [contact_rows[uid]["last_modified_date"]]
+        times = [contact_rows[uid].get("last_modified_date")]
         if c["account_id"] in all_accounts:
             times.append(changed(all_accounts[c["account_id"]]))
         times += [changed(o) for o in opps_of_account.get(c["account_id"], [])]
@@ -168,7 +168,9 @@ def expected_sync(tables: dict, exp: Expected) -> ExpectedSync:
         if acc not in business:
             continue
         if exp.contacts[uid]["account_id"] == acc:
-            out.events[(uid, acc)] = contact_rows[uid]["last_modified_date"]
+            out.events[(uid, acc)] = contact_rows[uid].get("last_modified_date")
         else:
-            out.events[(uid, acc)] = max(t for t in relation_times[(uid, acc)] if t is not None)
+            out.events[(uid, acc)] = max(
+                (t for t in relation_times[(uid, acc)] if t is not None), default=None
+            )
     return out

@@ -5,6 +5,7 @@ columns, and their rows equal the independent model (reference.py) over the shap
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 import shapes
 from conftest import pg_profiles
-from reference import expected_views
+from reference import expected_sync, expected_views
 
 from toolkit.apply import apply
 from toolkit.config.project import ENTITIES
@@ -72,10 +73,13 @@ def _view_columns(project: Path) -> dict[str, list[str]]:
 
 def assert_views_equal_model(project: Path, model: shapes.Tables) -> None:
     want = expected_views(model)
-    contacts = _query(project, "SELECT user_id, account_id, converted_from_lead_id, is_person_account FROM b2b.b2b_contacts")
+    contacts = _query(
+        project, "SELECT user_id, account_id, converted_from_lead_id, is_person_account FROM b2b.b2b_contacts"
+    )
     assert len(contacts) == len(want.contacts)
     assert {r[0]: (r[1], r[2], bool(r[3])) for r in contacts} == {
-        k: (v["account_id"], v["converted_from_lead_id"], v["is_person_account"]) for k, v in want.contacts.items()
+        k: (v["account_id"], v["converted_from_lead_id"], v["is_person_account"])
+        for k, v in want.contacts.items()
     }
     leads = _query(project, "SELECT user_id FROM b2b.b2b_leads")
     assert sorted(r[0] for r in leads) == sorted(want.leads)
@@ -100,6 +104,30 @@ def assert_views_equal_model(project: Path, model: shapes.Tables) -> None:
     } == want.users
     catalog = _query(project, "SELECT id FROM b2b.b2b_catalog_accounts")
     assert sorted(r[0] for r in catalog) == sorted(want.catalog_accounts)
+    assert_sync_equal_model(project, model)
+
+
+def _naive(value: Any) -> Any:
+    return value.replace(tzinfo=None) if value is not None and value.tzinfo is not None else value
+
+
+def assert_sync_equal_model(project: Path, model: shapes.Tables) -> None:
+    """The user sync views (the demo project turns them on): payload links, UPDATED_AT and the
+    events equal the model, on a shape's data (missing timestamps, history, Person Accounts)."""
+    want = expected_sync(model, expected_views(model))
+    attrs = _query(project, "SELECT external_id, payload, updated_at FROM b2b.b2b_cdi_user_attributes")
+    got = {}
+    for uid, payload, updated_at in attrs:
+        doc = json.loads(payload)
+        got[uid] = (
+            {"accountId": doc["accountId"], "opportunityIds": doc["opportunityIds"]},
+            _naive(updated_at),
+        )
+    assert got == {u: (a, _naive(want.updated_at[u])) for u, a in want.attributes.items()}
+    events = _query(project, "SELECT external_id, payload, updated_at FROM b2b.b2b_cdi_user_events")
+    assert {(u, json.loads(p)["properties"]["account_id"]): _naive(t) for u, p, t in events} == {
+        k: _naive(v) for k, v in want.events.items()
+    }
 
 
 @pytest.mark.parametrize("engine", ENGINES)

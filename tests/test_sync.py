@@ -277,3 +277,47 @@ def test_alias_identifier_names_the_crm_record(project: Path, org_tables: dict) 
     assert {lab for _n, lab in events} == {"salesforce_contact_id"}
     report = run_validation(ProjectContext(project))
     assert [r.status for r in report.results if r.name in SYNC_CHECKS] == ["pass"] * 16
+
+
+def test_sync_checks_count_each_broken_row(project: Path) -> None:
+    """A templates_dir override plants one broken row per rule; each check counts exactly its own."""
+    good = '\'{"accountId": null, "opportunityIds": ["006000000000001AAA"]}\''
+    rows = [
+        ("TIMESTAMP '2024-01-01 00:00:00'", "'ok'", good),
+        ("TIMESTAMP '2024-01-01 00:00:00'", "'not_json'", "'{not json'"),
+        ("TIMESTAMP '2024-01-01 00:00:00'", "'array'", "'[1, 2]'"),
+        (
+            "TIMESTAMP '2024-01-01 00:00:00'",
+            "'short_id'",
+            '\'{"accountId": null, "opportunityIds": ["006000000000001"]}\'',
+        ),
+        (
+            "TIMESTAMP '2024-01-01 00:00:00'",
+            "'ids_not_array'",
+            '\'{"accountId": null, "opportunityIds": "006000000000001AAA"}\'',
+        ),
+        ("CAST(NULL AS TIMESTAMP)", "'no_time'", good),
+        ("TIMESTAMP '2999-01-01 00:00:00'", "'future'", good),
+        ("TIMESTAMP '2024-01-01 00:00:00'", "CAST(NULL AS TEXT)", good),
+        ("TIMESTAMP '2024-01-01 00:00:00'", "'  '", good),
+    ]
+    body = "\nUNION ALL\n".join(
+        f"SELECT {t} AS updated_at, {i} AS external_id, {p} AS payload" for t, i, p in rows
+    )
+    (project / "overrides").mkdir()
+    (project / "overrides" / "cdi_user_attributes.sql").write_text(body + "\n")
+    path = project / "b2b_project.yml"
+    path.write_text(path.read_text() + "templates_dir: overrides\n")
+    apply(ProjectContext(project))
+    report = run_validation(ProjectContext(project))
+    got = {
+        r.name: (r.status, r.failing, r.sample) for r in report.results if r.view == "b2b_cdi_user_attributes"
+    }
+    assert got["sync_payload_object"][:2] == ("fail", 2)
+    assert sorted(got["sync_payload_object"][2]) == ["array", "not_json"]
+    # the not-an-object rows have no opportunityIds either
+    assert got["sync_opportunity_ids"][:2] == ("fail", 4)
+    assert sorted(got["sync_opportunity_ids"][2]) == ["array", "ids_not_array", "not_json", "short_id"]
+    assert got["sync_updated_at"][:2] == ("fail", 2)
+    assert sorted(got["sync_updated_at"][2]) == ["future", "no_time"]
+    assert got["sync_identifier"][:2] == ("fail", 2)

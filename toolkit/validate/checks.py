@@ -302,11 +302,17 @@ FROM unmatched AS u
                 if self.salesforce_ids and self.renderer.ids_to_18
                 else "[A-Za-z0-9]{15}([A-Za-z0-9]{3})?"
             )
-            # a JSON array of ids, whatever spacing the engine writes (no backslashes: Spark
-            # string literals eat them)
-            array = f'^[[][ ]*("{one}"[ ]*(,[ ]*"{one}"[ ]*)*)?[]]$'
-            field = f"B2B_JSON_FIELD({p}, 'opportunityIds')"
-            rules["bad_opportunity_ids"] = f"{field} IS NULL OR NOT REGEXP_LIKE({field}, {lit(array)})"
+            # a JSON array of ids, whatever spacing the engine writes: brackets tested by
+            # position, the inside by a regex with no bracket or backslash to escape (Java's
+            # regex, Spark's, reads `[]]` as an open class; Spark string literals eat backslashes)
+            # read only from an object (extracting from a string that is not JSON raises)
+            field = f"(CASE WHEN B2B_JSON_IS_OBJECT({p}) THEN B2B_JSON_FIELD({p}, 'opportunityIds') END)"
+            inside = f"SUBSTRING({field}, 2, LENGTH({field}) - 2)"
+            pattern = f'^ *("{one}" *(, *"{one}" *)*)?$'
+            rules["bad_opportunity_ids"] = (
+                f"{field} IS NULL OR NOT (SUBSTRING({field}, 1, 1) = '[' "
+                f"AND SUBSTRING({field}, LENGTH({field}), 1) = ']' AND REGEXP_LIKE({inside}, {lit(pattern)}))"
+            )
         u = q("updated_at")
         rules["bad_updated_at"] = f"{u} IS NULL OR {u} > CURRENT_TIMESTAMP"
         ids = self.sync_identifiers(entity)
