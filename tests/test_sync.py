@@ -202,6 +202,15 @@ def _snapshot(project: Path) -> tuple[dict[str, Any], dict[tuple[str, str], Any]
     return users, events
 
 
+def _objects(project: Path) -> dict[tuple[str, str], Any]:
+    """The accounts object's and the catalog shapes' rows: (view, id) -> UPDATED_AT."""
+    return {
+        (entity, r[0]): _stamp(r[1])
+        for entity in ("cdi_accounts", "cdi_catalog_accounts", "cdi_catalog_opportunities")
+        for r in _fetch(project, entity, "id, updated_at")
+    }
+
+
 @pytest.mark.parametrize(
     "kind", ["contact", "lead", "account", "opportunity", "contact_role", "account_contact_relation"]
 )
@@ -210,6 +219,7 @@ def test_a_touch_moves_exactly_the_rows_that_read_it(
 ) -> None:
     apply(ProjectContext(engine_project))
     before_users, before_events = _snapshot(engine_project)
+    before_objects = _objects(engine_project)
     table, key, row_id = _pick(org_tables)[kind]
     touch = dt.datetime(2030, 1, 1, 12, 0, 0)  # later than anything in the org
     ctx = ProjectContext(engine_project)
@@ -219,7 +229,15 @@ def test_a_touch_moves_exactly_the_rows_that_read_it(
             f"WHERE {key} = '{row_id}'"
         )
     after_users, after_events = _snapshot(engine_project)
+    after_objects = _objects(engine_project)
     want_users, want_events = _affected(org_tables, kind, row_id)
+    moved_objects = {k for k, v in after_objects.items() if v != before_objects[k]}
+    if kind == "account":
+        assert moved_objects == {(e, _id(row_id)) for e in ("cdi_accounts", "cdi_catalog_accounts")}
+    elif kind == "opportunity":
+        assert moved_objects == {("cdi_catalog_opportunities", _id(row_id))}
+    else:
+        assert moved_objects == set()
     assert want_users or want_events
     moved_users = {u for u in after_users if after_users[u] != before_users[u]}
     moved_events = {e for e in after_events if after_events[e] != before_events[e]}
