@@ -45,7 +45,9 @@ def prepare(n: int) -> Path:
     if not (marker.exists() and json.loads(marker.read_text()).get("contacts") == n):
         if d.exists():
             shutil.rmtree(d)
-        write_demo_project(d, max_contacts=10_000)
+        # the copy path's user sync views off: validate's figures stay comparable from run to
+        # run (the sync views have their own case, --sync)
+        write_demo_project(d, max_contacts=10_000, user_sync=False)
         with (d / "b2b_project.yml").open("a") as fh:
             fh.write(BENCH_SEGMENT)
         t = time.perf_counter()
@@ -113,6 +115,11 @@ def main() -> int:
         help="comma-separated scales to also time validate through a throwaway Spark Connect server "
         "(one statement per check vs the single statement)",
     )
+    ap.add_argument(
+        "--sync",
+        default="",
+        help="comma-separated scales to also time the CDI user sync views (DuckDB) against the users view",
+    )
     ap.add_argument("--render-only", action="store_true", help="rewrite results.md from results.json")
     args = ap.parse_args()
     if args.render_only:
@@ -164,6 +171,16 @@ def main() -> int:
                 f"[spark connect {n:,}] validate per check {sc['median_s']['per_check']}s, one statement "
                 f"{sc['median_s']['one_statement']}s (x{sc['one_statement_over_per_check']}), same numbers: {sc['same_numbers']}"
             )
+    for n in [int(x) for x in args.sync.split(",") if x]:
+        from bench.sync_case import case_sync
+
+        sy = case_sync(prepare(n), args.repeat)
+        results.setdefault("sync", {})[str(n)] = sy
+        o = sy["over_users_view"]
+        print(
+            f"[sync {n:,}] users view {sy['timing']['users_view']['median_s']}s; attributes full x{o['attributes_full']}, "
+            f"since {sy['since']} x{o['attributes_since']}, events x{o['events_full']}, sync preview x{o['sync_preview']}"
+        )
     results["generate"] = case_generate(prepare(scales[0]), max(args.repeat, 5))
     results["rows_fetched_bound"] = rows_fetched_bound(prepare(scales[0]))
     print(f"generate {results['generate']['timing']['median_s']}s for {results['generate']['files']} files")
@@ -230,6 +247,7 @@ def render(results: dict[str, Any]) -> str:
         f"Reproduce: `python -m bench --contacts {','.join(scales)} --repeat {results['repeat']}"
         + (f" --postgres {','.join(results['postgres'])}" if results.get("postgres") else "")
         + (f" --spark-connect {','.join(results['spark_connect'])}" if results.get("spark_connect") else "")
+        + (f" --sync {','.join(results['sync'])}" if results.get("sync") else "")
         + "` (or `make bench`); "
         f"this run took {results['elapsed_s']} s. Medians of {results['repeat']} runs after a warm-up; contenders interleaved "
         "in the same process, so ratios hold on a noisy machine.",
@@ -293,6 +311,26 @@ def render(results: dict[str, Any]) -> str:
             f"| {int(n):,} | {mm['validate_peak_rss_mb']} | {mm['engine_only_baseline_peak_rss_mb']} | x{mm['validate_over_engine_rss']} | "
             f"{mm['export_rows']:,} | {mm['export_peak_rss_mb']} | {mm['csv_mb']} |"
         )
+    sync = results.get("sync", {})
+    if sync:
+        lines += [
+            "",
+            "## The copy path: CDI user sync views on DuckDB (`--sync`)",
+            "",
+            "Each read against a full read of the users view (the payload's facts), interleaved. UPDATED_AT is "
+            "computed over every row behind a person, so a sync's incremental read (`WHERE updated_at > since`) "
+            "costs a full computation: materialise the view (a dbt incremental model) when it syncs often at scale.",
+            "",
+            "| contacts | users view s | attributes full s | attributes since s (rows) | events s | sync preview s | attributes/users | since/users |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for n, r in sync.items():
+            t, o = r["timing"], r["over_users_view"]
+            lines.append(
+                f"| {int(n):,} | {t['users_view']['median_s']} | {t['attributes_full']['median_s']} | "
+                f"{t['attributes_since']['median_s']} ({r['rows']['attributes_since']:,} of {r['rows']['attributes_full']:,}) | "
+                f"{t['events_full']['median_s']} | {t['sync_preview']['median_s']} | x{o['attributes_full']} | x{o['attributes_since']} |"
+            )
     pg = results.get("postgres", {})
     if pg:
         lines += [

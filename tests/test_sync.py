@@ -339,3 +339,30 @@ def test_sync_checks_count_each_broken_row(project: Path) -> None:
     assert got["sync_updated_at"][:2] == ("fail", 2)
     assert sorted(got["sync_updated_at"][2]) == ["future", "no_time"]
     assert got["sync_identifier"][:2] == ("fail", 2)
+
+
+def test_sync_preview_cli_counts_rows_since(project: Path, org_tables: dict) -> None:
+    """`b2b sync preview --since`: rows per view after the timestamp, from the model's UPDATED_AT;
+    data points are attributes for profiles, one per event; a bad timestamp is exit 2."""
+    import subprocess
+    import sys
+
+    apply(ProjectContext(project))
+    model = expected_sync(org_tables, expected_views(org_tables))
+    times = sorted(t for t in model.updated_at.values() if t is not None)
+    since = times[len(times) // 2]  # about half the people changed after it
+    cmd = [sys.executable, "-m", "toolkit.cli", "sync", "preview", "--project-dir", str(project)]
+    done = subprocess.run(
+        [*cmd, "--since", since.isoformat(), "--format", "json"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    got = {v["view"]: v for v in json.loads(done.stdout)["views"]}
+    want_users = sum(1 for t in model.updated_at.values() if t is not None and t > since)
+    assert 0 < got["b2b_cdi_user_attributes"]["rows"] == want_users < len(model.updated_at)
+    assert got["b2b_cdi_user_events"]["rows"] == sum(
+        1 for t in model.events.values() if t is not None and t > since
+    )
+    assert got["b2b_cdi_user_events"]["data_points"] == got["b2b_cdi_user_events"]["rows"]
+    assert got["b2b_cdi_accounts"]["data_points"] is None
+    bad = subprocess.run([*cmd, "--since", "last tuesday"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "--since" in bad.stderr and "Traceback" not in bad.stderr

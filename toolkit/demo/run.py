@@ -91,13 +91,16 @@ segments:
 """
 
 
-def write_demo_project(directory: Path, max_contacts: int = 1000, catalogs: bool = True) -> None:
+def write_demo_project(
+    directory: Path, max_contacts: int = 1000, catalogs: bool = True, user_sync: bool = True
+) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     text = project_yaml(
         name="demo", extra_fields="  account: {territory: territory__c}\n", max_contacts=max_contacts
     )
     if catalogs:
         text = text.replace("  catalogs: false", "  catalogs: true")
+    if user_sync:
         text = text.replace(
             "  # user_sync:                     # the CDI user sync: profile attributes + account_linked events\n"
             "  #   identifier: external_id",
