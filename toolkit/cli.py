@@ -347,6 +347,46 @@ def segment_export(
 
 
 @cli.group()
+def export() -> None:
+    """Export the project to other tools."""
+
+
+@export.command("dbt")
+@common_options
+@click.option("--dialect", "-d", default=None, help="SQL dialect of the models (default: the target's).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dbt_b2b"),
+    show_default=True,
+    help="Folder of the dbt project (a local package too).",
+)
+@click.option("--force", is_flag=True, help="Write into a non-empty folder that is not a dbt project.")
+def export_dbt_cmd(
+    project_dir: Path,
+    profiles_dir: Path | None,
+    target: str | None,
+    dialect: str | None,
+    out_dir: Path,
+    force: bool,
+) -> None:
+    """Write a dbt project: one model per view (sources and refs), sources.yml with freshness,
+    schema.yml with column docs and the validator's contract as tests."""
+    from toolkit.export_dbt import check_out_dir, export_dbt
+
+    check_out_dir(out_dir, force)
+    ctx = _ctx(project_dir, profiles_dir, target)
+    result = export_dbt(ctx, out_dir, dialect)
+    click.echo(
+        f"wrote a dbt project for {result.dialect} to {out_dir}/: {len(result.models)} models, "
+        f"{len(result.files)} files (profile {ctx.config.profile!r})"
+    )
+    _warn(result.notes)
+    click.echo(f"next: cd {out_dir} && dbt run && dbt test   (or add it to packages.yml as a local package)")
+
+
+@cli.group()
 def sync() -> None:
     """The CDI sync views (the copy-based path): what they would send."""
 

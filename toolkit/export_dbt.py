@@ -1,0 +1,340 @@
+"""`b2b export dbt`: the project as a dbt project (usable as a local package).
+
+One model per view, materialized as a view, whose SQL is the generated SQL for the dialect with
+every CRM table read through `{{ source() }}` and every view through `{{ ref() }}`, so dbt's
+lineage and `dbt source freshness` work. `sources.yml` declares the CRM tables (with their
+loader timestamp) and the platform's ID table; `schema.yml` documents every column and carries
+the validator's contract as dbt tests: not_null and the grain (dbt's `unique`, or the shipped
+generic test `b2b_unique_combination`), relationships from the link views to the users view,
+and the platform match with its threshold (the shipped `b2b_platform_match`), each at the
+severity validate gives it.
+
+The SQL is not re-parsed by dbt: table references are swapped on the sqlglot tree for
+placeholders, the tree is generated, and the placeholders become Jinja calls. Any `{{`, `{%`
+or `{#` the SQL itself contains is escaped first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlglot import exp
+
+from toolkit.context import ProjectContext
+from toolkit.dialects import PROFILE_DIALECT, get_or_raise
+from toolkit.errors import ConfigError
+from toolkit.render import parse_table_name
+from toolkit.validate.checks import GRAIN, severities
+
+DESCRIPTIONS = {
+    "user_id": "The person's platform external ID (identity.strategy): the key a connected source joins on.",
+    "contact_id": "The Salesforce Contact id, 18 characters.",
+    "lead_id": "The Salesforce Lead id, 18 characters.",
+    "account_id": "The Salesforce Account id, 18 characters.",
+    "opportunity_id": "The Salesforce Opportunity id, 18 characters.",
+    "parent_account_id": "The parent Account's id, 18 characters.",
+    "converted_from_lead_id": "The earliest lead converted into this contact (deleted since or not).",
+    "email": "Email address as the CRM holds it.",
+    "person_type": "`contact` or `lead`.",
+    "opportunity_ids": "The person's opportunities (both link types), sorted.",
+    "open_opportunity_count": "Open opportunities linked to the person.",
+    "open_pipeline_amount": "Sum of the amounts of the person's open opportunities.",
+    "is_direct": "The contact's own account (Contact.AccountId), not only a relation.",
+    "is_person_account": "The account is a Person Account (a person, never a company).",
+    "linked_at": "When the link was made or last changed, as the CRM records it.",
+    "link_type": "`contact_role` (OpportunityContactRole) or `account` (the person's account owns it).",
+    "created_at": "CreatedDate.",
+    "updated_at": "LastModifiedDate (for CDI sync views: the latest change behind the row).",
+    "payload": "A JSON object string in Braze's /users/track or catalog formats.",
+    "deleted": "The CRM row is deleted: the sync removes it.",
+    "external_id": "The platform external ID of the CDI row.",
+    "alias_name": "The CRM id the alias names.",
+    "alias_label": "salesforce_contact_id or salesforce_lead_id.",
+    "id": "The CRM id, 18 characters.",
+    "first_name": "FirstName.",
+    "last_name": "LastName.",
+    "title": "Title.",
+    "country": "The mailing (contact) or lead country.",
+    "company": "The lead's company name.",
+    "status": "The lead's status.",
+    "industry": "Industry (the account's for contacts, the lead's own for leads).",
+    "lead_source": "LeadSource.",
+    "account_name": "The account's name.",
+    "account_type": "The account's type.",
+    "annual_revenue": "AnnualRevenue.",
+    "number_of_employees": "NumberOfEmployees.",
+    "billing_country": "BillingCountry.",
+    "billing_city": "BillingCity.",
+    "billing_state": "BillingState.",
+    "billing_postal_code": "BillingPostalCode.",
+    "website": "Website as the CRM holds it.",
+    "website_domain": "The website's host, without scheme, www. or path.",
+    "opportunity_name": "The opportunity's name.",
+    "stage_name": "StageName.",
+    "amount": "Amount.",
+    "close_date": "CloseDate.",
+    "is_closed": "IsClosed.",
+    "is_won": "IsWon.",
+    "contact_role": "The OpportunityContactRole's role.",
+    "is_primary_contact": "The contact role is the primary one.",
+    "name": "The account's name (Braze accounts object).",
+}
+VIEW_DESCRIPTIONS = {
+    "contacts": "Live contacts, one row per platform user.",
+    "leads": "Live leads not converted, one row per platform user.",
+    "accounts": "One row per (person, account): the contact's account and AccountContactRelation links.",
+    "opportunities": "One row per (person, opportunity), by contact role or by the person's account.",
+    "users": "One row per person (contacts and open leads) with account and pipeline facts.",
+}
+TESTS_SQL = """\
+{#- Generic tests shipped by b2b-connected-source export (no dbt_utils dependency). -#}
+
+{% test b2b_unique_combination(model, columns) %}
+{#- The grain: no two rows share these columns' values. -#}
+select {{ columns | join(', ') }}, count(*) as n_rows
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+{% endtest %}
+
+{% test b2b_platform_match(model, column_name, platform, platform_column, min_match_rate) %}
+{#- The share of the model's user ids found among the platform's external IDs (exact and
+    case-sensitive) must reach min_match_rate; returns one row when it does not (b2b validate's
+    user_id_in_platform). -#}
+with people as (
+  select {{ column_name }} as user_id from {{ model }} where {{ column_name }} is not null
+), ids as (
+  select distinct cast({{ platform_column }} as {{ dbt.type_string() }}) as external_id
+  from {{ platform }}
+  where {{ platform_column }} is not null
+), counts as (
+  select count(*) as total, count(ids.external_id) as matched
+  from people left join ids on ids.external_id = people.user_id
+)
+select total, matched from counts
+where total > 0 and matched < {{ min_match_rate }} * total
+{% endtest %}
+"""
+_JINJA_OPEN = re.compile(r"\{([{%#])")
+
+
+@dataclass
+class Export:
+    out: Path
+    dialect: str
+    models: list[str]
+    files: list[Path]
+    notes: list[str]
+
+
+def _project_name(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9_]", "_", name.lower()).strip("_") or "b2b"
+    return slug if slug[0].isalpha() else f"b2b_{slug}"
+
+
+def _key(table: exp.Table) -> tuple[str, str, str]:
+    return (table.catalog, table.db, table.name)
+
+
+def export_dbt(ctx: ProjectContext, out: Path, dialect_name: str | None = None) -> Export:
+    dialect = get_or_raise(dialect_name or PROFILE_DIALECT[ctx.target.type])
+    config = ctx.config
+    notes: list[str] = []
+    if ctx.recorded_source is None:
+        # no source_schema.yml: bind to the live source (one metadata query), as apply does, so
+        # that a missing optional column becomes a typed NULL in the models too
+        with ctx.adapter() as adapter:
+            notes += ctx.bind_live(adapter)
+        notes.append(
+            f"bound to the live source of target {ctx.target.name!r} (no source_schema.yml: run `b2b inspect` to pin it)"
+        )
+    renderer = ctx.renderer()
+    crm = ctx.crm
+    source_name = crm.name
+    # the CRM tables, by their qualified name as the templates write it
+    sources: dict[tuple[str, str, str], str] = {}
+    tables_yml: list[dict[str, Any]] = []
+    for obj_name, src in renderer.sources.items():
+        if not src.present:
+            continue
+        obj = crm.objects[obj_name]
+        table = exp.to_table(src.table)
+        sources[_key(table)] = f"{{{{ source({source_name!r}, {obj.table!r}) }}}}"
+        entry: dict[str, Any] = {"name": obj.table, "description": f"The CRM's {obj_name} object."}
+        if obj.loaded_at:
+            entry["loaded_at_field"] = obj.loaded_at
+            hours = config.checks.max_source_age_hours
+            entry["freshness"] = {"warn_after": {"count": int(hours), "period": "hour"}}
+        if obj.table in obj.quoted or obj.table != obj.table.lower():
+            entry["quoting"] = {"identifier": True}
+        tables_yml.append(entry)
+    entities = ctx.project.entities()
+    views = {_key(renderer.view(e)): e for e in entities}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "models").mkdir(exist_ok=True)
+    (out / "macros").mkdir(exist_ok=True)
+    files: list[Path] = []
+    models: list[str] = []
+    columns: dict[str, list[str]] = {}
+    for rendered in renderer.render_all(entities):
+        name = ctx.project.view_name(rendered.entity)
+        tree = dialect.expand(rendered.query.copy())
+        calls: dict[str, str] = {}
+        for i, table in enumerate(list(tree.find_all(exp.Table))):
+            key = _key(table)
+            call = sources.get(key) or (
+                f"{{{{ ref({ctx.project.view_name(views[key])!r}) }}}}" if key in views else None
+            )
+            if call is None:
+                continue
+            marker = f"b2b_dbt_ref_{i}"
+            calls[marker] = call
+            table.set("this", exp.to_identifier(marker))
+            table.set("db", None)
+            table.set("catalog", None)
+        sql = _JINJA_OPEN.sub(lambda m: "{{ '{" + m.group(1) + "' }}", dialect.generate(tree))
+        for marker, call in calls.items():
+            sql = re.sub(rf"\b{marker}\b", lambda _m, c=call: c, sql)
+        header = (
+            f"-- {name}: exported by b2b-connected-source for {dialect.name} from "
+            f"{rendered.template.parent.name}/{rendered.template.name}; regenerate with `b2b export dbt`\n"
+            "{{ config(materialized='view') }}\n\n"
+        )
+        path = out / "models" / f"{name}.sql"
+        path.write_text(header + sql + "\n", encoding="utf-8")
+        files.append(path)
+        models.append(name)
+        columns[rendered.entity] = list(rendered.query.named_selects)
+
+    sources_doc: dict[str, Any] = {
+        "version": 2,
+        "sources": [
+            {
+                "name": source_name,
+                "schema": config.source.schema_,
+                **({"database": config.source.database} if config.source.database else {}),
+                "tables": tables_yml,
+            }
+        ],
+    }
+    platform = _platform_source(ctx, notes)
+    if platform:
+        sources_doc["sources"].append(platform)
+    files.append(_write_yaml(out / "models" / "sources.yml", sources_doc))
+    files.append(_write_yaml(out / "models" / "schema.yml", _schema(ctx, columns, platform)))
+    (out / "macros" / "b2b_tests.sql").write_text(TESTS_SQL, encoding="utf-8")
+    files.append(out / "macros" / "b2b_tests.sql")
+    project_doc = {
+        "name": _project_name(config.name),
+        "version": "1.0.0",
+        "config-version": 2,
+        "profile": config.profile,
+        "model-paths": ["models"],
+        "macro-paths": ["macros"],
+        "models": {_project_name(config.name): {"+materialized": "view"}},
+    }
+    files.insert(0, _write_yaml(out / "dbt_project.yml", project_doc))
+    return Export(out, dialect.name, models, files, notes)
+
+
+def _platform_source(ctx: ProjectContext, notes: list[str]) -> dict[str, Any] | None:
+    ids = ctx.config.platform.external_ids
+    if ids is None:
+        notes.append("platform.external_ids is not set: no platform match test")
+        return None
+    if ids.table is None:
+        notes.append(
+            "platform.external_ids.query is SQL, not a table: no platform match test (dbt needs a relation)"
+        )
+        return None
+    table = parse_table_name(ids.table, "platform.external_ids.table")
+    if not table.db:
+        notes.append("platform.external_ids.table has no schema: no platform match test")
+        return None
+    return {
+        "name": "platform",
+        "schema": table.db,
+        **({"database": table.catalog} if table.catalog else {}),
+        "tables": [{"name": table.name, "description": "The platform's external IDs, inside the warehouse."}],
+    }
+
+
+def _schema(
+    ctx: ProjectContext, columns: dict[str, list[str]], platform: dict[str, Any] | None
+) -> dict[str, Any]:
+    levels = severities(ctx.config)
+    models = []
+
+    def cfg(check: str) -> dict[str, Any]:
+        return {"config": {"severity": "warn" if levels[check] == "warn" else "error"}}
+
+    for entity, cols in columns.items():
+        name = ctx.project.view_name(entity)
+        col_docs: list[dict[str, Any]] = [{"name": c, "description": DESCRIPTIONS.get(c, "")} for c in cols]
+        tests: list[Any] = []
+        grain = GRAIN.get(entity)
+        by_col = {d["name"]: d for d in col_docs}
+        if grain and "user_id" in by_col:
+            data_tests: list[Any] = []
+            if levels["user_id_not_null"] != "off":
+                data_tests.append({"not_null": cfg("user_id_not_null")})
+            if levels["grain_unique"] != "off" and len(grain) == 1:
+                data_tests.append({"unique": cfg("grain_unique")})
+            if entity in ("contacts", "leads") and platform and levels["user_id_in_platform"] != "off":
+                ids = ctx.config.platform.external_ids
+                assert ids is not None
+                data_tests.append(
+                    {
+                        "b2b_platform_match": {
+                            "arguments": {
+                                "platform": f"{{{{ source('platform', {platform['tables'][0]['name']!r}) }}}}",
+                                "platform_column": ids.column,
+                                "min_match_rate": ctx.config.checks.min_match_rate,
+                            },
+                            **cfg("user_id_in_platform"),
+                        }
+                    }
+                )
+            if entity in ("accounts", "opportunities"):
+                data_tests.append(
+                    {
+                        "relationships": {
+                            "arguments": {
+                                "to": f"ref('{ctx.project.view_name('users')}')",
+                                "field": "user_id",
+                            },
+                            "config": {"severity": "warn"},
+                        }
+                    }
+                )
+            by_col["user_id"]["data_tests"] = data_tests
+            if levels["grain_unique"] != "off" and len(grain) > 1:
+                tests.append(
+                    {"b2b_unique_combination": {"arguments": {"columns": list(grain)}, **cfg("grain_unique")}}
+                )
+        model: dict[str, Any] = {
+            "name": name,
+            "description": VIEW_DESCRIPTIONS.get(entity, f"The {entity} view."),
+            "columns": col_docs,
+        }
+        if tests:
+            model["data_tests"] = tests
+        models.append(model)
+    return {"version": 2, "models": models}
+
+
+def _write_yaml(path: Path, doc: dict[str, Any]) -> Path:
+    header = "# exported by b2b-connected-source (`b2b export dbt`); regenerate rather than edit\n"
+    path.write_text(header + yaml.safe_dump(doc, sort_keys=False, width=120), encoding="utf-8")
+    return path
+
+
+def check_out_dir(out: Path, force: bool) -> None:
+    if out.exists() and any(out.iterdir()) and not (out / "dbt_project.yml").exists() and not force:
+        raise ConfigError(
+            f"{out}: not empty and not a dbt project", hint="pick an empty folder with --out, or pass --force"
+        )
