@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: install demo test lint typecheck check bench clean golden matrix
+.PHONY: install install-dbt demo test lint typecheck check bench clean golden matrix
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -13,10 +13,20 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# dbt in its own venv (its pins clash with the dev tools'); the dbt export tests run it
+DBT_VENV ?= .venv-dbt
+$(DBT_VENV)/.installed: pyproject.toml
+	python3 -m venv $(DBT_VENV)
+	$(DBT_VENV)/bin/python -m pip install -q --upgrade pip
+	$(DBT_VENV)/bin/python -m pip install -q -e '.[dbt]'
+	touch $@
+
+install-dbt: $(DBT_VENV)/.installed
+
 demo: install
 	$(VENV)/bin/b2b demo
 
-test: install
+test: install install-dbt
 	bash scripts/bootstrap.sh
 	$(PY) -m pytest
 

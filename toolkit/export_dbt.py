@@ -162,6 +162,8 @@ def export_dbt(ctx: ProjectContext, out: Path, dialect_name: str | None = None) 
         if not src.present:
             continue
         obj = crm.objects[obj_name]
+        if obj.table is None:
+            continue
         table = exp.to_table(src.table)
         sources[_key(table)] = f"{{{{ source({source_name!r}, {obj.table!r}) }}}}"
         entry: dict[str, Any] = {"name": obj.table, "description": f"The CRM's {obj_name} object."}
@@ -198,7 +200,7 @@ def export_dbt(ctx: ProjectContext, out: Path, dialect_name: str | None = None) 
             table.set("catalog", None)
         sql = _JINJA_OPEN.sub(lambda m: "{{ '{" + m.group(1) + "' }}", dialect.generate(tree))
         for marker, call in calls.items():
-            sql = re.sub(rf"\b{marker}\b", lambda _m, c=call: c, sql)
+            sql = re.sub(rf"\b{marker}\b", call.replace("\\", "\\\\"), sql)
         header = (
             f"-- {name}: exported by b2b-connected-source for {dialect.name} from "
             f"{rendered.template.parent.name}/{rendered.template.name}; regenerate with `b2b export dbt`\n"
