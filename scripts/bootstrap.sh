@@ -29,4 +29,9 @@ if ! have_java; then
   echo "bootstrap: installing a Java runtime for Spark (apt-get install default-jre-headless)"
   apt_install default-jre-headless
 fi
+# optional: headless Chromium screenshots the HTML validation report in a test (skipped without it)
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  echo "bootstrap: installing chromium for the HTML report's screenshot test (optional)"
+  apt_install chromium || echo "bootstrap: chromium not installed; the screenshot test will skip"
+fi
 echo "bootstrap: PostgreSQL server and Java present"

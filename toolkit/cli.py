@@ -197,7 +197,7 @@ def apply_cmd(project_dir: Path, profiles_dir: Path | None, target: str | None, 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "junit"]),
+    type=click.Choice(["text", "json", "junit", "html"]),
     default="text",
     show_default=True,
     help="Report format.",
@@ -221,7 +221,7 @@ def validate(
     ctx = _ctx(project_dir, profiles_dir, target)
     with _status("validating", enabled=fmt == "text" and output is None) as progress:
         report = run_validation(ctx, progress=progress)
-    text = render(report, fmt, color=output is None and sys.stdout.isatty())
+    text = render(report, fmt, color=output is None and sys.stdout.isatty(), project=ctx.config.name)
     if output is not None:
         output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {fmt} report to {output} (status: {report.status})", err=True)

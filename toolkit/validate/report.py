@@ -1,4 +1,4 @@
-"""Render a ValidationReport: a rich table (text), the SPEC's JSON object, or JUnit XML."""
+"""Render a ValidationReport: a rich table (text), the SPEC's JSON object, JUnit XML, or HTML."""
 
 from __future__ import annotations
 
@@ -96,7 +96,11 @@ def to_text(report: ValidationReport, color: bool = True, width: int = 120) -> s
     return buf.getvalue()
 
 
-def render(report: ValidationReport, fmt: str, color: bool = True) -> str:
+def render(report: ValidationReport, fmt: str, color: bool = True, project: str = "") -> str:
+    if fmt == "html":
+        from toolkit.validate.html_report import to_html
+
+        return to_html(report, project)
     if fmt == "json":
         return to_json(report)
     if fmt == "junit":
