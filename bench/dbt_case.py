@@ -1,0 +1,98 @@
+"""`--dbt N`: `b2b validate` against `dbt test` of the exported package (issue 15's anchor).
+
+Same org, same views (dbt builds the exported models, which are the generated SQL), same
+machine, DuckDB. Both run as whole processes, alternated, after a warm-up each; the figures are
+medians. Peak memory is each process's own VmHWM (dbt runs in .venv-dbt's interpreter).
+dbt carries the contract's core (not_null, the grain, relationships, the platform match); validate
+runs every check, with the diagnosis of each miss, the checksums, orphans, skew and integrity.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.cases import B2B, HWM, ROOT, _child_env
+from toolkit.context import ProjectContext
+from toolkit.export_dbt import export_dbt
+
+DBT_PY = Path(os.environ.get("B2B_DBT_PYTHON", ROOT / ".venv-dbt" / "bin" / "python"))
+DBT_MAIN = "import sys; from dbt.cli.main import cli; sys.argv[0] = 'dbt'; cli()"
+
+
+def _run(python: str, code: str, args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """(seconds, peak RSS MiB, exit code) of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.run([python, "-c", HWM + code, *args], capture_output=True, text=True, env=env, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"benchmark child failed ({proc.returncode}): {proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    kib = [line.split()[1] for line in proc.stderr.splitlines() if line.startswith("VMHWM ")]
+    return elapsed, int(kib[-1]) / 1024, proc.returncode
+
+
+def case_dbt(project: Path, repeat: int) -> dict[str, Any]:
+    if not DBT_PY.exists():
+        return {"skipped": f"{DBT_PY} missing (make install-dbt)"}
+    db = (project / "demo.duckdb").resolve()
+    with tempfile.TemporaryDirectory(prefix="b2b-bench-dbt-") as tmp:
+        out, profiles = Path(tmp) / "dbt", Path(tmp) / "profiles"
+        export = export_dbt(ProjectContext(project), out)
+        profiles.mkdir()
+        (profiles / "profiles.yml").write_text(
+            f"b2b:\n  target: dev\n  outputs:\n    dev: {{type: duckdb, path: '{db}', schema: dbt_b2b, threads: 2}}\n"
+        )
+        env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
+        dbt_args = ["--project-dir", str(out), "--profiles-dir", str(profiles)]
+        _run(str(DBT_PY), DBT_MAIN, ["run", *dbt_args], env)  # builds the exported models (views)
+        contenders = {
+            "validate": (sys.executable, B2B, ["validate", "--project-dir", str(project), "--format", "json",
+                                                "--output", str(Path(tmp) / "report.json")], _child_env()),
+            "dbt_test": (str(DBT_PY), DBT_MAIN, ["test", *dbt_args], env),
+        }
+        samples: dict[str, list[tuple[float, float]]] = {k: [] for k in contenders}
+        for k, (py, code, args, e) in contenders.items():  # warm-up: page cache, compiled manifest
+            _run(py, code, args, e)
+        for _ in range(repeat):
+            for k, (py, code, args, e) in contenders.items():
+                s, rss, _rc = _run(py, code, args, e)
+                samples[k].append((s, rss))
+        report = json.loads((Path(tmp) / "report.json").read_text())
+        results = json.loads((out / "target" / "run_results.json").read_text())["results"]
+    med = {k: statistics.median(s for s, _ in v) for k, v in samples.items()}
+    peak = {k: max(r for _, r in v) for k, v in samples.items()}
+    return {
+        "models": len(export.models),
+        "checks": {"validate": report["summary"]["checks"], "dbt_test": len(results)},
+        "median_s": {k: round(v, 2) for k, v in med.items()},
+        "peak_rss_mb": {k: round(v, 1) for k, v in peak.items()},
+        "dbt_over_validate": round(med["dbt_test"] / med["validate"], 3),
+        "validate_rss_over_dbt": round(peak["validate"] / peak["dbt_test"], 3),
+        "runs": repeat,
+    }
+
+
+def main() -> int:
+    """`python -m bench.dbt_case 1000000 [repeat]`: this case alone, into bench/results-dbt.json."""
+    from bench.__main__ import prepare
+
+    scales = [int(x) for x in (sys.argv[1] if len(sys.argv) > 1 else "1000000").split(",")]
+    repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    path = Path(__file__).resolve().parent / "results-dbt.json"
+    results = json.loads(path.read_text()) if path.exists() else {}
+    for n in scales:
+        results[str(n)] = case_dbt(prepare(n), repeat)
+        print(n, json.dumps(results[str(n)]))
+        path.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
