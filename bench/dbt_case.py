@@ -30,12 +30,49 @@ DBT_MAIN = "import sys; from dbt.cli.main import cli; sys.argv[0] = 'dbt'; cli()
 def _run(python: str, code: str, args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     """(seconds, peak RSS MiB, exit code) of one whole process."""
     start = time.perf_counter()
-    proc = subprocess.run([python, "-c", HWM + code, *args], capture_output=True, text=True, env=env, check=False)
+    proc = subprocess.run(
+        [python, "-c", HWM + code, *args], capture_output=True, text=True, env=env, check=False
+    )
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"benchmark child failed ({proc.returncode}): {proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+        raise SystemExit(
+            f"benchmark child failed ({proc.returncode}): {proc.stdout[-2000:]}{proc.stderr[-2000:]}"
+        )
     kib = [line.split()[1] for line in proc.stderr.splitlines() if line.startswith("VMHWM ")]
     return elapsed, int(kib[-1]) / 1024, proc.returncode
+
+
+# validate's checks that dbt test does not carry (turned off for the "same checks" contender)
+NOT_CARRIED = (
+    "user_id_format",
+    "platform_coverage",
+    "converted_lead_duplicates",
+    "orphan_contacts",
+    "account_skew",
+    "relationship_integrity",
+    "salesforce_id_checksum",
+    "source_drift",
+    "source_freshness",
+    "sync_payload_object",
+    "sync_opportunity_ids",
+    "sync_updated_at",
+    "sync_identifier",
+)
+
+
+def _carried_only(project: Path, into: Path) -> Path:
+    """The project with validate limited to the checks dbt carries (the profile of the gap)."""
+    import yaml
+
+    into.mkdir()
+    doc = yaml.safe_load((project / "b2b_project.yml").read_text())
+    doc.setdefault("checks", {})["severity"] = {name: "off" for name in NOT_CARRIED}
+    (into / "b2b_project.yml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    profiles = (project / "profiles.yml").read_text()
+    (into / "profiles.yml").write_text(
+        profiles.replace("demo.duckdb", str((project / "demo.duckdb").resolve()))
+    )
+    return into
 
 
 def case_dbt(project: Path, repeat: int) -> dict[str, Any]:
@@ -52,29 +89,63 @@ def case_dbt(project: Path, repeat: int) -> dict[str, Any]:
         env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
         dbt_args = ["--project-dir", str(out), "--profiles-dir", str(profiles)]
         _run(str(DBT_PY), DBT_MAIN, ["run", *dbt_args], env)  # builds the exported models (views)
+        carried = _carried_only(project, Path(tmp) / "carried")
         contenders = {
-            "validate": (sys.executable, B2B, ["validate", "--project-dir", str(project), "--format", "json",
-                                                "--output", str(Path(tmp) / "report.json")], _child_env()),
+            "validate": (
+                sys.executable,
+                B2B,
+                [
+                    "validate",
+                    "--project-dir",
+                    str(project),
+                    "--format",
+                    "json",
+                    "--output",
+                    str(Path(tmp) / "report.json"),
+                ],
+                _child_env(),
+            ),
             "dbt_test": (str(DBT_PY), DBT_MAIN, ["test", *dbt_args], env),
+            # the profile of the gap: validate on the checks dbt carries only
+            "validate_same_checks": (
+                sys.executable,
+                B2B,
+                [
+                    "validate",
+                    "--project-dir",
+                    str(carried),
+                    "--format",
+                    "json",
+                    "--output",
+                    str(Path(tmp) / "carried.json"),
+                ],
+                _child_env(),
+            ),
         }
         samples: dict[str, list[tuple[float, float]]] = {k: [] for k in contenders}
-        for k, (py, code, args, e) in contenders.items():  # warm-up: page cache, compiled manifest
+        for py, code, args, e in contenders.values():  # warm-up: page cache, compiled manifest
             _run(py, code, args, e)
         for _ in range(repeat):
             for k, (py, code, args, e) in contenders.items():
                 s, rss, _rc = _run(py, code, args, e)
                 samples[k].append((s, rss))
         report = json.loads((Path(tmp) / "report.json").read_text())
+        same = json.loads((Path(tmp) / "carried.json").read_text())
         results = json.loads((out / "target" / "run_results.json").read_text())["results"]
     med = {k: statistics.median(s for s, _ in v) for k, v in samples.items()}
     peak = {k: max(r for _, r in v) for k, v in samples.items()}
     return {
         "models": len(export.models),
-        "checks": {"validate": report["summary"]["checks"], "dbt_test": len(results)},
+        "checks": {
+            "validate": report["summary"]["checks"],
+            "dbt_test": len(results),
+            "validate_same_checks": same["summary"]["checks"],
+        },
         "median_s": {k: round(v, 2) for k, v in med.items()},
         "peak_rss_mb": {k: round(v, 1) for k, v in peak.items()},
         "dbt_over_validate": round(med["dbt_test"] / med["validate"], 3),
         "validate_rss_over_dbt": round(peak["validate"] / peak["dbt_test"], 3),
+        "dbt_over_validate_same_checks": round(med["dbt_test"] / med["validate_same_checks"], 3),
         "runs": repeat,
     }
 

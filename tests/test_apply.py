@@ -29,7 +29,8 @@ def test_apply_then_reapply_changes_nothing(engine_project: Path) -> None:
     first = run_b2b("apply", "--project-dir", str(engine_project))
     assert first.returncode == 0, first.stderr
     n = len(ProjectContext(engine_project).project.entities())
-    assert n == 9  # five views and the four catalog-shaped ones (the demo project turns them on)
+    # five views, the five catalog-shaped ones and the two user sync views (the demo turns them on)
+    assert n == 12
     assert first.stdout.count("create") == n
     before = _definitions(engine_project)
     second = run_b2b("apply", "--project-dir", str(engine_project))

@@ -398,7 +398,14 @@ def sync() -> None:
     default=None,
     help="Count rows with UPDATED_AT later than this (ISO 8601, UTC); default: every row (a first sync).",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 def sync_preview_cmd(
     project_dir: Path, profiles_dir: Path | None, target: str | None, since: str | None, fmt: str
 ) -> None:

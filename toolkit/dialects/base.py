@@ -43,6 +43,9 @@ class TargetDialect:
     #: the validator sends all its checks as one statement (shared CTEs, each view read once);
     #: False where the engine's planner cannot take it (Spark inlines every CTE)
     CHECKS_IN_ONE_STATEMENT: ClassVar[bool] = True
+    #: ...or in a few: one per view, one for the platform checks (each view still read once);
+    #: where the engine runs in the client's process, its memory is the client's
+    CHECKS_GROUPED: ClassVar[bool] = False
     #: longest identifier, in bytes (None: no limit worth checking); longer names are refused,
     #: never truncated (PostgreSQL truncates silently, and two views could become one)
     MAX_IDENTIFIER_BYTES: ClassVar[int | None] = None

@@ -612,6 +612,24 @@ def build_plan(
     return plan
 
 
+def grouped(plan: Plan) -> list[Plan]:
+    """The checks in a few statements instead of one: a statement per view, and one for every
+    check that reads the platform's IDs (they share the people and the diagnosis). Each view is
+    still read once for all its checks; what a statement holds in memory (its CTEs, its GROUP
+    BY hash tables) is one view's worth, not all of them at once."""
+    groups: dict[str, list[CheckSQL]] = {}
+    for c in plan.checks:
+        key = "platform" if ("platform" in c.needs or "people" in c.needs) else c.entity
+        groups.setdefault(key, []).append(c)
+    out = []
+    for checks in groups.values():
+        wanted = {n for c in checks for n in c.needs}
+        p = Plan(checks, {n: sql for n, sql in plan.ctes.items() if n in wanted})
+        p.statement = combined_statement(p)
+        out.append(p)
+    return out
+
+
 def combined_statement(plan: Plan) -> str:
     """One statement: every check's metrics unpivoted to (kind, check, entity, label, n, value)
     rows, plus the bounded samples. Rows returned: a few per check, whatever the data size."""

@@ -13,7 +13,7 @@ from sqlglot import exp
 from toolkit.context import ProjectContext
 from toolkit.dialects import PROFILE_DIALECT, TargetDialect, get_or_raise
 from toolkit.errors import B2BError, ConfigError, WarehouseError
-from toolkit.validate.checks import CAUSES, CheckSQL, Plan, build_plan, severities
+from toolkit.validate.checks import CAUSES, CheckSQL, Plan, build_plan, grouped, severities
 from toolkit.validate.guard import ensure_read_only
 from toolkit.validate.results import CheckResult, ValidationReport
 from toolkit.validate.source_checks import drift_check, freshness_check
@@ -150,7 +150,18 @@ def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda
                 return adapter.fetchall(checked)
 
         rows: list[tuple[Any, ...]] | None = None
-        if dialect.CHECKS_IN_ONE_STATEMENT:
+        if dialect.CHECKS_IN_ONE_STATEMENT and dialect.CHECKS_GROUPED:
+            rows = []
+            parts = grouped(plan)
+            try:
+                for i, part in enumerate(parts, 1):
+                    progress(f"statement {i} of {len(parts)}: {len(part.checks)} checks")
+                    rows += run(compile_sql(part.statement, dialect))
+            except WarehouseError as exc:
+                if exc.message.startswith("lost the connection"):
+                    raise
+                rows = None
+        elif dialect.CHECKS_IN_ONE_STATEMENT:
             progress(f"running {len(plan.checks)} checks in one statement")
             try:
                 rows = run(combined)
