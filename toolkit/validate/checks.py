@@ -613,13 +613,15 @@ def build_plan(
 
 
 def grouped(plan: Plan) -> list[Plan]:
-    """The checks in a few statements instead of one: a statement per view, and one for every
-    check that reads the platform's IDs (they share the people and the diagnosis). Each view is
+    """The checks in a few statements instead of one: a statement per view, and one per check
+    that reads the platform's IDs (the match of both people views shares its diagnosis). Each view is
     still read once for all its checks; what a statement holds in memory (its CTEs, its GROUP
     BY hash tables) is one view's worth, not all of them at once."""
     groups: dict[str, list[CheckSQL]] = {}
     for c in plan.checks:
-        key = "platform" if ("platform" in c.needs or "people" in c.needs) else c.entity
+        # a check that reads the platform's IDs by its name: both views' user_id_in_platform
+        # share the diagnosis; coverage and the converted-lead duplicates hash other things
+        key = f"platform:{c.name}" if ("platform" in c.needs or "people" in c.needs) else c.entity
         groups.setdefault(key, []).append(c)
     out = []
     for checks in groups.values():
