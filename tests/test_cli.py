@@ -66,8 +66,12 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
     assert int(counts["b2b_users"].replace(",", "")) == int(counts["b2b_contacts"].replace(",", "")) + int(
         counts["b2b_leads"].replace(",", "")
     )
-    assert (
-        len(list((tmp_path / "d" / "target").rglob("*.sql"))) == 7 * 9
-    )  # the demo turns the catalog views on
+    # the demo turns the catalog views and the user sync views on
+    assert len(list((tmp_path / "d" / "target").rglob("*.sql"))) == 7 * 12
     assert "segment:    software_open_pipeline" in result.stdout and "validate:" in result.stdout
+    # and prints what a first CDI sync would send and cost
+    sync = dict(re.findall(r"^\s+(b2b_cdi_user_\w+)\s+([\d,]+) rows", result.stdout, re.M))
+    assert sync["b2b_cdi_user_attributes"] == counts["b2b_users"]
+    assert sync["b2b_cdi_user_events"] == counts["b2b_cdi_user_events"]
+    assert re.search(r"^\s+total\s+[\d,]+ data points$", result.stdout, re.M)
     assert "demo.duckdb" in result.stdout

@@ -8,7 +8,7 @@ SELECT
       'name',
       'account_linked',
       'time',
-      TO_CHAR(ba.linked_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+      TO_CHAR(CAST(ba.linked_at AS TIMESTAMP), 'yyyy-mm-DD') || 'T' || TO_CHAR(CAST(ba.linked_at AS TIMESTAMP), 'hh24:mi:ss') || 'Z',
       'properties',
       OBJECT_CONSTRUCT_KEEP_NULL('account_id', ba.account_id)
     )
