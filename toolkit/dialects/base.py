@@ -27,6 +27,42 @@ import sqlglot
 from sqlglot import exp
 
 SF18_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+#: the stand-in function name of an 18-char conversion until generate() writes it out
+LAZY_SF18 = "B2B_LAZY_SF18"
+
+
+def _atom(node: exp.Expr) -> exp.Expr:
+    """`node`, parenthesised unless it reads as one unit wherever it is pasted."""
+    if isinstance(node, exp.Column | exp.Cast | exp.Func | exp.Paren | exp.Literal):
+        return node
+    return exp.Paren(this=node)
+
+
+def _closing_paren(sql: str, open_at: int) -> int:
+    """The index of the parenthesis closing the one at `open_at`, skipping quoted text."""
+    depth = 0
+    i = open_at
+    quote: str | None = None
+    while i < len(sql):
+        ch = sql[i]
+        if quote:
+            if ch == quote:
+                if i + 1 < len(sql) and sql[i + 1] == quote:  # a doubled quote inside
+                    i += 1
+                else:
+                    quote = None
+            elif ch == "\\" and quote == "'":
+                i += 1
+        elif ch in ("'", '"', "`"):
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise ValueError(f"unbalanced {LAZY_SF18}( in generated SQL")
 
 
 class TargetDialect:
@@ -159,7 +195,9 @@ class TargetDialect:
                 fname = node.name.upper()
                 args = node.expressions
                 if fname == "B2B_SF18":
-                    return self.sf18(args[0])
+                    # a stand-in call, written out as text after generation (generate()): the
+                    # conversion is ~100 nodes, and generating it per call dominated generate
+                    return exp.Anonymous(this=LAZY_SF18, expressions=[_atom(args[0].transform(_swap))])
                 if fname == "B2B_SF18_SUFFIX":
                     return self.sf18_suffix(args[0])
                 if fname == "B2B_ID_ARRAY":
@@ -204,9 +242,36 @@ class TargetDialect:
     # ---- DDL ------------------------------------------------------------------------------
     def generate(self, tree: exp.Expr, pretty: bool = True) -> str:
         # copy=False: callers hand over trees they own; copying big trees dominated generate time
-        return tree.sql(
+        sql = tree.sql(
             dialect=self.sqlglot_name, pretty=pretty, unsupported_level=sqlglot.ErrorLevel.RAISE, copy=False
         )
+        return self._write_sf18(sql) if LAZY_SF18 in sql else sql
+
+    @classmethod
+    @cache
+    def _sf18_text(cls) -> tuple[str, str]:
+        """The conversion as text in this dialect, around a marker column for its argument."""
+        marker = "b2b_sf18_argument_marker"
+        tree = exp.replace_placeholders(cls._sf18_template(), x=exp.column(marker))
+        text = tree.sql(dialect=cls.sqlglot_name, unsupported_level=sqlglot.ErrorLevel.RAISE)
+        return text, marker
+
+    def _write_sf18(self, sql: str) -> str:
+        """Replace each LAZY_SF18(arg) with the conversion's text, the argument's text in it.
+        The argument is an atom (a column, a cast, a function call or a parenthesised
+        expression: see _atom), so it reads the same wherever the conversion puts it."""
+        text, marker = self._sf18_text()
+        out: list[str] = []
+        i = 0
+        opening = LAZY_SF18 + "("
+        while (start := sql.find(opening, i)) >= 0:
+            end = _closing_paren(sql, start + len(opening) - 1)
+            arg = self._write_sf18(sql[start + len(opening) : end])
+            out.append(sql[i:start])
+            out.append(text.replace(marker, arg))
+            i = end + 1
+        out.append(sql[i:])
+        return "".join(out)
 
     def create_view(self, name: exp.Table, query: exp.Expr) -> str:
         create = exp.Create(this=name, kind="VIEW", replace=True, expression=query)
