@@ -43,7 +43,7 @@ golden: install
 	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_generate.py
 
 bench: install
-	$(PY) -m bench --contacts 100000,1000000,10000000 --repeat 3 --postgres 100000,1000000 --spark-connect 100000 --sync 1000000
+	$(PY) -m bench --contacts 100000,1000000,10000000 --repeat 3 --postgres 100000,1000000 --spark-connect 100000 --sync 1000000 --dbt 1000000,10000000
 
 matrix: install
 	$(PY) scripts/matrix.py

@@ -120,6 +120,12 @@ def main() -> int:
         default="",
         help="comma-separated scales to also time the CDI user sync views (DuckDB) against the users view",
     )
+    ap.add_argument(
+        "--dbt",
+        default="",
+        help="comma-separated scales to also time b2b validate against dbt test of the exported package "
+        "(bench/results-dbt.md)",
+    )
     ap.add_argument("--render-only", action="store_true", help="rewrite results.md from results.json")
     args = ap.parse_args()
     if args.render_only:
@@ -181,6 +187,15 @@ def main() -> int:
             f"[sync {n:,}] users view {sy['timing']['users_view']['median_s']}s; attributes full x{o['attributes_full']}, "
             f"since {sy['since']} x{o['attributes_since']}, events x{o['events_full']}, sync preview x{o['sync_preview']}"
         )
+    if args.dbt:
+        from bench.dbt_case import case_dbt, render_md
+
+        dbt_results = {}
+        for n in [int(x) for x in args.dbt.split(",") if x]:
+            dbt_results[str(n)] = case_dbt(prepare(n), args.repeat)
+            print(f"[dbt {n:,}] {json.dumps(dbt_results[str(n)])}")
+        results["dbt"] = dbt_results
+        (args.out / "results-dbt.md").write_text(render_md(dbt_results))
     results["generate"] = case_generate(prepare(scales[0]), max(args.repeat, 5))
     results["rows_fetched_bound"] = rows_fetched_bound(prepare(scales[0]))
     print(f"generate {results['generate']['timing']['median_s']}s for {results['generate']['files']} files")

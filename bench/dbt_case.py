@@ -150,6 +150,33 @@ def case_dbt(project: Path, repeat: int) -> dict[str, Any]:
     }
 
 
+def render_md(results: dict[str, Any]) -> str:
+    lines = [
+        "# `b2b validate` vs `dbt test` of the exported package",
+        "",
+        "Reproduce: `python -m bench.dbt_case "
+        + ",".join(results)
+        + "` (needs `make install-dbt`). DuckDB, the demo org, "
+        "whole processes alternated after a warm-up each, medians; peak RSS is each process's VmHWM. "
+        "`validate, same checks` is validate limited (checks.severity: off) to the checks dbt carries: "
+        "not_null, the grain and the platform match (its diagnosis included).",
+        "",
+        "| contacts | validate s (checks) | dbt test s (tests) | dbt / validate (target >= x3) | validate, same checks s | dbt / same checks | validate MiB | dbt MiB | validate / dbt memory (target <= 1) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for n, r in results.items():
+        if "skipped" in r:
+            lines.append(f"| {int(n):,} | skipped: {r['skipped']} | | | | | | | |")
+            continue
+        m, c, p = r["median_s"], r["checks"], r["peak_rss_mb"]
+        lines.append(
+            f"| {int(n):,} | {m['validate']} ({c['validate']}) | {m['dbt_test']} ({c['dbt_test']}) | x{r['dbt_over_validate']} | "
+            f"{m.get('validate_same_checks', '-')} ({c.get('validate_same_checks', '-')}) | x{r.get('dbt_over_validate_same_checks', '-')} | "
+            f"{p['validate']} | {p['dbt_test']} | x{r['validate_rss_over_dbt']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     """`python -m bench.dbt_case 1000000 [repeat]`: this case alone, into bench/results-dbt.json."""
     from bench.__main__ import prepare
@@ -162,6 +189,7 @@ def main() -> int:
         results[str(n)] = case_dbt(prepare(n), repeat)
         print(n, json.dumps(results[str(n)]))
         path.write_text(json.dumps(results, indent=2) + "\n")
+        path.with_suffix(".md").write_text(render_md(results))
     return 0
 
 
