@@ -195,6 +195,7 @@ def main() -> int:
             dbt_results[str(n)] = case_dbt(prepare(n), args.repeat)
             print(f"[dbt {n:,}] {json.dumps(dbt_results[str(n)])}")
         results["dbt"] = dbt_results
+        args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "results-dbt.md").write_text(render_md(dbt_results))
     results["generate"] = case_generate(prepare(scales[0]), max(args.repeat, 5))
     results["rows_fetched_bound"] = rows_fetched_bound(prepare(scales[0]))
