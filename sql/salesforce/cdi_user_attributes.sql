@@ -85,35 +85,25 @@ WITH account_versions AS (
   FROM touches AS t
   GROUP BY t.user_id
 ), people AS (
+{% macro person(view_entity, v, id_column, label, extras_of) -%}
   SELECT
-    bc.user_id,
-    bc.contact_id AS crm_id,
-    'salesforce_contact_id' AS alias_label,
+    {{ v }}.user_id,
+    {{ v }}.{{ id_column }} AS crm_id,
+    '{{ label }}' AS alias_label,
     B2B_JSON_OBJECT(
       'accountId', bu.account_id,
       'opportunityIds', B2B_JSON_ARRAY(bu.opportunity_ids),
       'account_name', bu.account_name,
       'industry', bu.industry,
-      'open_pipeline_amount', bu.open_pipeline_amount{{ extra_json('contact', 'bc') }}
+      'open_pipeline_amount', bu.open_pipeline_amount{{ extra_json(extras_of, v) }}
     ) AS payload
-  FROM {{ view('contacts') }} AS bc
+  FROM {{ view(view_entity) }} AS {{ v }}
   JOIN {{ view('users') }} AS bu
-    ON bu.user_id = bc.user_id
+    ON bu.user_id = {{ v }}.user_id
+{%- endmacro %}
+{{ person('contacts', 'bc', 'contact_id', 'salesforce_contact_id', 'contact') }}
   UNION ALL
-  SELECT
-    bl.user_id,
-    bl.lead_id AS crm_id,
-    'salesforce_lead_id' AS alias_label,
-    B2B_JSON_OBJECT(
-      'accountId', bu.account_id,
-      'opportunityIds', B2B_JSON_ARRAY(bu.opportunity_ids),
-      'account_name', bu.account_name,
-      'industry', bu.industry,
-      'open_pipeline_amount', bu.open_pipeline_amount{{ extra_json('lead', 'bl') }}
-    ) AS payload
-  FROM {{ view('leads') }} AS bl
-  JOIN {{ view('users') }} AS bu
-    ON bu.user_id = bl.user_id
+{{ person('leads', 'bl', 'lead_id', 'salesforce_lead_id', 'lead') }}
 )
 SELECT
   t.updated_at,
