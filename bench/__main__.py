@@ -166,7 +166,9 @@ def main() -> int:
             )
             for view, v in pg["planner"].items():
                 w = v["worst_estimate"]
-                print(f"    {view:<14} read x{v['view_over_handwritten']} of hand-written, worst estimate x{w['ratio']} ({w['node']})")
+                print(
+                    f"    {view:<14} read x{v['view_over_handwritten']} of hand-written, worst estimate x{w['ratio']} ({w['node']})"
+                )
     for n in [int(x) for x in args.spark_connect.split(",") if x]:
         sc = case_spark_connect(prepare(n), args.repeat)
         results.setdefault("spark_connect", {})[str(n)] = sc

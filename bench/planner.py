@@ -48,7 +48,9 @@ def handwritten_queries() -> dict[str, str]:
     text = HANDWRITTEN.read_text()
     parts = re.split(r"^-- view: (\w+)\s*$", text, flags=re.MULTILINE)
     return {
-        parts[i]: dialect.generate(dialect.expand(sqlglot.parse_one(parts[i + 1].strip().rstrip(";"), read="postgres")))
+        parts[i]: dialect.generate(
+            dialect.expand(sqlglot.parse_one(parts[i + 1].strip().rstrip(";"), read="postgres"))
+        )
         for i in range(1, len(parts), 2)
     }
 
