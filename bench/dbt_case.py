@@ -171,8 +171,8 @@ the checks' own costs (the checksum tests each distinct id of every id column).
 
 **Memory target met:** 4.7 GB against dbt's 5.8 GB at 10M (x0.81). Validate used to send every
 check as one statement, which DuckDB, in the client's process, held at once: 14 GB at 10M. It now
-sends one statement per view and one per platform check on DuckDB (each view still read once),
-peak 4.7 GB (the contacts statement), in the same time.
+sends one statement per view and one per platform check on DuckDB (each view still read once):
+peak 4.7 GB (the contacts statement), for 9% more time (50.5 s -> 54.8 s, each run alone).
 """
 
 
