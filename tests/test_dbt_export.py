@@ -169,3 +169,18 @@ def test_export_refuses_a_folder_that_is_not_a_dbt_project(project: Path, tmp_pa
     again = subprocess.run([*cmd, "--force"], capture_output=True, text=True, check=False)
     assert again.returncode == 0, again.stderr
     assert (out / "dbt_project.yml").exists() and (out / "models" / "b2b_users.sql").exists()
+
+
+def test_export_prunes_models_the_project_no_longer_builds(project: Path, tmp_path: Path) -> None:
+    from conftest import core_views_only
+
+    out = tmp_path / "dbt"
+    first = export_dbt(ProjectContext(project), out)
+    (out / "models" / "mine.sql").write_text("select 1 as x\n")  # the user's own model stays
+    core_views_only(project)
+    second = export_dbt(ProjectContext(project), out)
+    assert len(first.models) == 12 and len(second.models) == 5
+    assert sorted(p.name for p in (out / "models").glob("*.sql")) == sorted(
+        [f"{m}.sql" for m in second.models] + ["mine.sql"]
+    )
+    assert any("removed models/b2b_cdi_user_attributes.sql" in n for n in second.notes)

@@ -181,6 +181,15 @@ def export_dbt(ctx: ProjectContext, out: Path, dialect_name: str | None = None) 
     (out / "macros").mkdir(exist_ok=True)
     files: list[Path] = []
     models: list[str] = []
+    # models this project no longer builds (catalogs or user_sync turned off since the last
+    # export): ours carry our header; anything else in models/ is the user's and stays
+    keep = {f"{ctx.project.view_name(e)}.sql" for e in entities}
+    for old in (out / "models").glob("*.sql"):
+        if old.name not in keep and old.read_text(encoding="utf-8").startswith(
+            f"-- {old.stem}: exported by b2b-connected-source"
+        ):
+            old.unlink()
+            notes.append(f"removed {old.relative_to(out)}: the project no longer builds it")
     columns: dict[str, list[str]] = {}
     for rendered in renderer.render_all(entities):
         name = ctx.project.view_name(rendered.entity)
