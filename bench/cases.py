@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -113,22 +114,36 @@ HWM = (
 B2B = "import sys; from toolkit.cli import main; main(sys.argv[1:])"
 
 
-def _peak_rss_mb(code: str, *args: str) -> tuple[float, float]:
+def _peak_rss_mb(
+    code: str, *args: str, python: str = sys.executable, env: dict[str, str] | None = None
+) -> tuple[float, float]:
     """Run `code` in a fresh interpreter; return (its peak RSS in MiB, seconds). The peak is the
     child's own VmHWM, read at exit (the kernel's ru_maxrss would count the forked parent)."""
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c", HWM + code, *args],
+        [python, "-c", HWM + code, *args],
         capture_output=True,
         text=True,
-        env=_child_env(),
+        env=env or _child_env(),
         check=False,
     )
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0, 1):  # validate exits 1 on the demo's injected defects
-        raise SystemExit(f"benchmark child failed ({proc.returncode}): {proc.stderr[-2000:]}")
+        raise SystemExit(
+            f"benchmark child failed ({proc.returncode}): {proc.stdout[-2000:]}{proc.stderr[-2000:]}"
+        )
     kib = [line.split()[1] for line in proc.stderr.splitlines() if line.startswith("VMHWM ")]
     return int(kib[-1]) / 1024, elapsed
+
+
+def project_over(org: Path, into: Path, edit: Callable[[str], str] = lambda text: text) -> Path:
+    """A project folder `into` over the org's DuckDB file: its b2b_project.yml (through `edit`)
+    and a profiles.yml that points at the org's database by its absolute path."""
+    into.mkdir(parents=True, exist_ok=True)
+    (into / "b2b_project.yml").write_text(edit((org / "b2b_project.yml").read_text()))
+    profiles = (org / "profiles.yml").read_text()
+    (into / "profiles.yml").write_text(profiles.replace("demo.duckdb", str((org / "demo.duckdb").resolve())))
+    return into
 
 
 ENGINE_ONLY = r"""

@@ -12,34 +12,17 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-from bench.cases import B2B, HWM, ROOT, _child_env
+from bench.cases import B2B, ROOT, _child_env, _peak_rss_mb, project_over
 from toolkit.context import ProjectContext
 from toolkit.export_dbt import export_dbt
 
 DBT_PY = Path(os.environ.get("B2B_DBT_PYTHON", ROOT / ".venv-dbt" / "bin" / "python"))
 DBT_MAIN = "import sys; from dbt.cli.main import cli; sys.argv[0] = 'dbt'; cli()"
-
-
-def _run(python: str, code: str, args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """(seconds, peak RSS MiB, exit code) of one whole process."""
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [python, "-c", HWM + code, *args], capture_output=True, text=True, env=env, check=False
-    )
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        raise SystemExit(
-            f"benchmark child failed ({proc.returncode}): {proc.stdout[-2000:]}{proc.stderr[-2000:]}"
-        )
-    kib = [line.split()[1] for line in proc.stderr.splitlines() if line.startswith("VMHWM ")]
-    return elapsed, int(kib[-1]) / 1024, proc.returncode
 
 
 # validate's checks that dbt test does not carry (turned off for the "same checks" contender)
@@ -64,15 +47,12 @@ def _carried_only(project: Path, into: Path) -> Path:
     """The project with validate limited to the checks dbt carries (the profile of the gap)."""
     import yaml
 
-    into.mkdir()
-    doc = yaml.safe_load((project / "b2b_project.yml").read_text())
-    doc.setdefault("checks", {})["severity"] = {name: "off" for name in NOT_CARRIED}
-    (into / "b2b_project.yml").write_text(yaml.safe_dump(doc, sort_keys=False))
-    profiles = (project / "profiles.yml").read_text()
-    (into / "profiles.yml").write_text(
-        profiles.replace("demo.duckdb", str((project / "demo.duckdb").resolve()))
-    )
-    return into
+    def edit(text: str) -> str:
+        doc = yaml.safe_load(text)
+        doc.setdefault("checks", {})["severity"] = {name: "off" for name in NOT_CARRIED}
+        return yaml.safe_dump(doc, sort_keys=False)
+
+    return project_over(project, into, edit)
 
 
 def case_dbt(project: Path, repeat: int) -> dict[str, Any]:
@@ -88,7 +68,9 @@ def case_dbt(project: Path, repeat: int) -> dict[str, Any]:
         )
         env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
         dbt_args = ["--project-dir", str(out), "--profiles-dir", str(profiles)]
-        _run(str(DBT_PY), DBT_MAIN, ["run", *dbt_args], env)  # builds the exported models (views)
+        _peak_rss_mb(
+            DBT_MAIN, "run", *dbt_args, python=str(DBT_PY), env=env
+        )  # builds the exported models (views)
         carried = _carried_only(project, Path(tmp) / "carried")
         contenders = {
             "validate": (
@@ -124,10 +106,10 @@ def case_dbt(project: Path, repeat: int) -> dict[str, Any]:
         }
         samples: dict[str, list[tuple[float, float]]] = {k: [] for k in contenders}
         for py, code, args, e in contenders.values():  # warm-up: page cache, compiled manifest
-            _run(py, code, args, e)
+            _peak_rss_mb(code, *args, python=py, env=e)
         for _ in range(repeat):
             for k, (py, code, args, e) in contenders.items():
-                s, rss, _rc = _run(py, code, args, e)
+                rss, s = _peak_rss_mb(code, *args, python=py, env=e)
                 samples[k].append((s, rss))
         report = json.loads((Path(tmp) / "report.json").read_text())
         same = json.loads((Path(tmp) / "carried.json").read_text())

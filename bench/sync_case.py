@@ -10,11 +10,11 @@ its own folder over the same database file.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from bench.cases import project_over
 from bench.timing import interleaved, measure
 from toolkit.apply import apply
 from toolkit.context import ProjectContext
@@ -24,15 +24,13 @@ SINCE = "2026-11-01"
 
 
 def _sync_project(org: Path, into: Path) -> Path:
-    for name in ("b2b_project.yml", "profiles.yml"):
-        shutil.copy(org / name, into / name)
-    text = (into / "b2b_project.yml").read_text()
-    (into / "b2b_project.yml").write_text(
-        text.replace("  catalogs: true", "  catalogs: true\n  user_sync:\n    identifier: external_id", 1)
+    return project_over(
+        org,
+        into,
+        lambda text: text.replace(
+            "  catalogs: true", "  catalogs: true\n  user_sync:\n    identifier: external_id", 1
+        ),
     )
-    profiles = (into / "profiles.yml").read_text()
-    (into / "profiles.yml").write_text(profiles.replace("demo.duckdb", str((org / "demo.duckdb").resolve())))
-    return into
 
 
 def case_sync(org: Path, repeat: int) -> dict[str, Any]:
