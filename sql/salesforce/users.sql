@@ -2,8 +2,24 @@
     The contacts are the shared identity's person keys (the contacts view's people), read with
     the account id as stored, which joins the account's id forms (see accounts.sql). -#}
 {% import '_people.sql' as identity_sql with context %}
+{% import '_opportunity_pairs.sql' as links with context %}
 {% set a = src.account %}
-WITH account_keys AS (
+WITH {{ links.pairs_ctes() }}, pipeline AS (
+  {#- grouped by the person keys' user_id, joined on the stored contact id: a GROUP BY over the
+      pairs' UNION ALL is estimated at 200 groups by PostgreSQL (no statistics through a union;
+      871,723 actual at 1M contacts), and the hash join above it was sized for that. A contact has one user_id, except
+      through a mapping table that gives it several: then the user_id joins too. -#}
+  SELECT
+    pk.user_id,
+    B2B_ID_ARRAY(pr.opportunity_id) AS opportunity_ids,
+    SUM(CASE WHEN pr.is_closed THEN 0 ELSE 1 END) AS open_opportunity_count,
+    SUM(CASE WHEN pr.is_closed THEN 0 ELSE COALESCE(pr.amount, 0) END) AS open_pipeline_amount
+  FROM pairs AS pr
+  JOIN {{ identity_sql.person_keys() }} AS pk
+    ON pk.contact_ref = pr.contact_ref
+    {% if identity.strategy == 'mapping' %} AND pk.user_id = pr.user_id{% endif %}
+  GROUP BY pk.user_id
+), account_keys AS (
 {% set accounts -%}
 (
   SELECT
@@ -19,23 +35,19 @@ WITH account_keys AS (
 ), people AS (
   SELECT
     bc.user_id, 'contact' AS person_type, bc.email, bc.account_id, ak.account_name,
-    ak.industry AS account_industry, CAST(NULL AS TEXT) AS lead_industry, bc.updated_at
+    ak.industry AS account_industry, CAST(NULL AS TEXT) AS lead_industry,
+    pl.opportunity_ids, pl.open_opportunity_count, pl.open_pipeline_amount, bc.updated_at
   FROM {{ identity_sql.person_keys() }} AS bc
   LEFT JOIN account_keys AS ak
     ON ak.ref_key = bc.account_ref
+  LEFT JOIN pipeline AS pl
+    ON pl.user_id = bc.user_id
   UNION ALL
   SELECT
     bl.user_id, 'lead' AS person_type, bl.email, CAST(NULL AS TEXT) AS account_id, CAST(NULL AS TEXT) AS account_name,
-    CAST(NULL AS TEXT) AS account_industry, bl.industry AS lead_industry, bl.updated_at
+    CAST(NULL AS TEXT) AS account_industry, bl.industry AS lead_industry,
+    B2B_EMPTY_ID_ARRAY() AS opportunity_ids, 0 AS open_opportunity_count, 0 AS open_pipeline_amount, bl.updated_at
   FROM {{ view('leads') }} AS bl
-), pipeline AS (
-  SELECT
-    bo.user_id,
-    B2B_ID_ARRAY(bo.opportunity_id) AS opportunity_ids,
-    SUM(CASE WHEN bo.is_closed THEN 0 ELSE 1 END) AS open_opportunity_count,
-    SUM(CASE WHEN bo.is_closed THEN 0 ELSE COALESCE(bo.amount, 0) END) AS open_pipeline_amount
-  FROM {{ view('opportunities') }} AS bo
-  GROUP BY bo.user_id
 )
 SELECT
   p.user_id,
@@ -44,10 +56,8 @@ SELECT
   p.account_id,
   p.account_name,
   COALESCE(p.account_industry, p.lead_industry) AS industry,
-  COALESCE(pl.opportunity_ids, B2B_EMPTY_ID_ARRAY()) AS opportunity_ids,
-  COALESCE(pl.open_opportunity_count, 0) AS open_opportunity_count,
-  COALESCE(pl.open_pipeline_amount, 0) AS open_pipeline_amount,
+  COALESCE(p.opportunity_ids, B2B_EMPTY_ID_ARRAY()) AS opportunity_ids,
+  COALESCE(p.open_opportunity_count, 0) AS open_opportunity_count,
+  COALESCE(p.open_pipeline_amount, 0) AS open_pipeline_amount,
   p.updated_at
 FROM people AS p
-LEFT JOIN pipeline AS pl
-  ON pl.user_id = p.user_id

@@ -170,6 +170,7 @@ WITH opportunity_accounts AS (
 ), roles AS (
   SELECT
     bc.user_id,
+    bc.contact_ref,
     rk.opportunity_id,
     MIN(rk.contact_role) AS contact_role,
     MAX(rk.is_primary) AS is_primary
@@ -207,6 +208,7 @@ WITH opportunity_accounts AS (
     ON bc.contact_ref = rk.ref_key
   GROUP BY
     bc.user_id,
+    bc.contact_ref,
     rk.opportunity_id
 ), role_opportunities AS (
   SELECT
@@ -312,6 +314,7 @@ WITH opportunity_accounts AS (
 ), pairs AS (
   SELECT
     ro.user_id,
+    ro.contact_ref,
     op.opportunity_id,
     op.account_id,
     op.opportunity_name,
@@ -347,6 +350,7 @@ WITH opportunity_accounts AS (
   UNION ALL
   SELECT
     bc.user_id,
+    bc.contact_ref,
     op.opportunity_id,
     op.account_id,
     op.opportunity_name,

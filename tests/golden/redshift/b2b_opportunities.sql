@@ -210,6 +210,7 @@ WITH opportunity_accounts AS (
 ), roles AS (
   SELECT
     bc.user_id,
+    bc.contact_ref,
     rk.opportunity_id,
     MIN(rk.contact_role) AS contact_role,
     MAX(rk.is_primary) AS is_primary
@@ -247,6 +248,7 @@ WITH opportunity_accounts AS (
     ON bc.contact_ref = rk.ref_key
   GROUP BY
     bc.user_id,
+    bc.contact_ref,
     rk.opportunity_id
 ), role_opportunities AS (
   SELECT
@@ -340,6 +342,7 @@ WITH opportunity_accounts AS (
 ), pairs AS (
   SELECT
     ro.user_id,
+    ro.contact_ref,
     op.opportunity_id,
     op.account_id,
     op.opportunity_name,
@@ -375,6 +378,7 @@ WITH opportunity_accounts AS (
   UNION ALL
   SELECT
     bc.user_id,
+    bc.contact_ref,
     op.opportunity_id,
     op.account_id,
     op.opportunity_name,
