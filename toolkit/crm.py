@@ -59,6 +59,12 @@ class Crm:
     template_dir: Path
     objects: dict[str, CrmObject] = field(default_factory=dict)
     source: SourceSchema | None = None  # what the objects were bound to (None: assumed complete)
+    # capabilities (crm.yml): one id as the views carry it (a regex), the diagnosis cause of a
+    # platform id the person had before (checks/former_ids.sql), the sync views' alias labels
+    id_pattern: str = "[A-Za-z0-9_-]+"
+    former_id_cause: str | None = None
+    alias_labels: dict[str, str] = field(default_factory=dict)
+    lead_stages: tuple[str, ...] = ()  # a contact at one of these stages is a lead (HubSpot)
 
     def signature(self, tables: set[str] | None = None) -> str:
         """A digest of what a view binds to in the source (of `tables`, lower-cased names; all
@@ -92,6 +98,14 @@ def read_crm(name: str) -> dict[str, Any]:
         raise ConfigError(f"source.crm: unknown CRM {name!r}", hint=f"use one of: {', '.join(known)}")
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return data
+
+
+@cache
+def crm_docs(name: str) -> dict[str, dict[str, str]]:
+    """sql/<crm>/docs.yml: {views: {entity: text}, columns: {column: text}} (empty when absent)."""
+    path = SQL_ROOT / name / "docs.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return {"views": dict(data.get("views") or {}), "columns": dict(data.get("columns") or {})}
 
 
 def default_tables(config: ProjectConfig) -> dict[str, str | None]:
@@ -196,7 +210,11 @@ def resolve_crm(config: ProjectConfig, source: SourceSchema | None = None) -> Cr
         types: dict[str, str] = {}
         for logical, spec in obj["fields"].items():
             types[logical] = spec["type"]
-            wanted = overrides.get(logical) or (spec["api"] if naming == "api" else logical)
+            # the physical name under the naming: crm.yml's `fivetran:`/`api:` of the field, else
+            # (fivetran) the logical name itself
+            wanted = (
+                overrides.get(logical) or spec.get(naming) or (spec["api"] if naming == "api" else logical)
+            )
             if table_name is None:
                 fields[logical] = wanted
                 continue
@@ -215,7 +233,7 @@ def resolve_crm(config: ProjectConfig, source: SourceSchema | None = None) -> Cr
             objects[obj_name] = CrmObject(obj_name, None, fields, types, (), None)
             continue
         flags: list[str] = []
-        for flag in data["deleted_flags"][naming]:
+        for flag in obj.get("deleted_flags", data["deleted_flags"])[naming]:
             if flag in fields:
                 col = fields[flag]
                 if col is not None:
@@ -251,7 +269,17 @@ def resolve_crm(config: ProjectConfig, source: SourceSchema | None = None) -> Cr
             obj_name, table_name, fields, types, tuple(flags), active, loaded, extras, frozenset(quoted)
         )
     _raise_problems(binder, config, source)
-    return Crm(data["name"], data.get("id_style", "opaque"), SQL_ROOT / data["name"], objects, source)
+    return Crm(
+        data["name"],
+        data.get("id_style", "opaque"),
+        SQL_ROOT / data["name"],
+        objects,
+        source,
+        id_pattern=data.get("id_pattern", Crm.id_pattern),
+        former_id_cause=(data.get("former_ids") or {}).get("cause"),
+        alias_labels=data.get("alias_labels", {}),
+        lead_stages=tuple(src.lead_stages if src.lead_stages is not None else data.get("lead_stages", ())),
+    )
 
 
 def _raise_problems(binder: _Binder, config: ProjectConfig, source: SourceSchema | None) -> None:

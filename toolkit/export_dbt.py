@@ -25,71 +25,12 @@ import yaml
 from sqlglot import exp
 
 from toolkit.context import ProjectContext
+from toolkit.crm import crm_docs
 from toolkit.dialects import PROFILE_DIALECT, get_or_raise
 from toolkit.errors import ConfigError
 from toolkit.render import parse_table_name
 from toolkit.validate.checks import GRAIN, severities
 
-DESCRIPTIONS = {
-    "user_id": "The person's platform external ID (identity.strategy): the key a connected source joins on.",
-    "contact_id": "The Salesforce Contact id, 18 characters.",
-    "lead_id": "The Salesforce Lead id, 18 characters.",
-    "account_id": "The Salesforce Account id, 18 characters.",
-    "opportunity_id": "The Salesforce Opportunity id, 18 characters.",
-    "parent_account_id": "The parent Account's id, 18 characters.",
-    "converted_from_lead_id": "The earliest lead converted into this contact (deleted since or not).",
-    "email": "Email address as the CRM holds it.",
-    "person_type": "`contact` or `lead`.",
-    "opportunity_ids": "The person's opportunities (both link types), sorted.",
-    "open_opportunity_count": "Open opportunities linked to the person.",
-    "open_pipeline_amount": "Sum of the amounts of the person's open opportunities.",
-    "is_direct": "The contact's own account (Contact.AccountId), not only a relation.",
-    "is_person_account": "The account is a Person Account (a person, never a company).",
-    "linked_at": "When the link was made or last changed, as the CRM records it.",
-    "link_type": "`contact_role` (OpportunityContactRole) or `account` (the person's account owns it).",
-    "created_at": "CreatedDate.",
-    "updated_at": "LastModifiedDate (for CDI sync views: the latest change behind the row).",
-    "payload": "A JSON object string in Braze's /users/track or catalog formats.",
-    "deleted": "The CRM row is deleted: the sync removes it.",
-    "external_id": "The platform external ID of the CDI row.",
-    "alias_name": "The CRM id the alias names.",
-    "alias_label": "salesforce_contact_id or salesforce_lead_id.",
-    "id": "The CRM id, 18 characters.",
-    "first_name": "FirstName.",
-    "last_name": "LastName.",
-    "title": "Title.",
-    "country": "The mailing (contact) or lead country.",
-    "company": "The lead's company name.",
-    "status": "The lead's status.",
-    "industry": "Industry (the account's for contacts, the lead's own for leads).",
-    "lead_source": "LeadSource.",
-    "account_name": "The account's name.",
-    "account_type": "The account's type.",
-    "annual_revenue": "AnnualRevenue.",
-    "number_of_employees": "NumberOfEmployees.",
-    "billing_country": "BillingCountry.",
-    "billing_city": "BillingCity.",
-    "billing_state": "BillingState.",
-    "billing_postal_code": "BillingPostalCode.",
-    "website": "Website as the CRM holds it.",
-    "website_domain": "The website's host, without scheme, www. or path.",
-    "opportunity_name": "The opportunity's name.",
-    "stage_name": "StageName.",
-    "amount": "Amount.",
-    "close_date": "CloseDate.",
-    "is_closed": "IsClosed.",
-    "is_won": "IsWon.",
-    "contact_role": "The OpportunityContactRole's role.",
-    "is_primary_contact": "The contact role is the primary one.",
-    "name": "The account's name (Braze accounts object).",
-}
-VIEW_DESCRIPTIONS = {
-    "contacts": "Live contacts, one row per platform user.",
-    "leads": "Live leads not converted, one row per platform user.",
-    "accounts": "One row per (person, account): the contact's account and AccountContactRelation links.",
-    "opportunities": "One row per (person, opportunity), by contact role or by the person's account.",
-    "users": "One row per person (contacts and open leads) with account and pipeline facts.",
-}
 TESTS_SQL = """\
 {#- Generic tests shipped by b2b-connected-source export (no dbt_utils dependency). -#}
 
@@ -278,6 +219,7 @@ def _schema(
     ctx: ProjectContext, columns: dict[str, list[str]], platform: dict[str, Any] | None
 ) -> dict[str, Any]:
     levels = severities(ctx.config)
+    docs = crm_docs(ctx.crm.name)
     models = []
 
     def cfg(check: str) -> dict[str, Any]:
@@ -285,7 +227,9 @@ def _schema(
 
     for entity, cols in columns.items():
         name = ctx.project.view_name(entity)
-        col_docs: list[dict[str, Any]] = [{"name": c, "description": DESCRIPTIONS.get(c, "")} for c in cols]
+        col_docs: list[dict[str, Any]] = [
+            {"name": c, "description": docs["columns"].get(c, "")} for c in cols
+        ]
         tests: list[Any] = []
         grain = GRAIN.get(entity)
         by_col = {d["name"]: d for d in col_docs}
@@ -329,7 +273,7 @@ def _schema(
                 )
         model: dict[str, Any] = {
             "name": name,
-            "description": VIEW_DESCRIPTIONS.get(entity, f"The {entity} view."),
+            "description": docs["views"].get(entity, f"The {entity} view."),
             "columns": col_docs,
         }
         if tests:

@@ -118,6 +118,12 @@ class _Source:
             f"ELSE COALESCE({loaded}, {modified}) END"
         )
 
+    def loaded(self, alias: str) -> str:
+        """The loader's sync time of the row (a typed NULL when the source has none)."""
+        if not self._obj.loaded_at:
+            return "CAST(NULL AS TIMESTAMP)"
+        return self.column(alias, self._obj.loaded_at)
+
     def extras(self, alias: str) -> list[str]:
         return [
             f"{self.column(alias, col)} AS {ident(attr).sql()}"
@@ -137,7 +143,8 @@ class ViewRenderer:
     def __init__(self, config: ProjectConfig, crm: Crm, project_root: Path) -> None:
         self.config = config
         self.crm = crm
-        search = [str(crm.template_dir)]
+        # the CRM's templates, then the ones every CRM shares (the identity strategy)
+        search = [str(crm.template_dir), str(crm.template_dir.parent / "_shared")]
         if config.templates_dir:
             override = (project_root / config.templates_dir).resolve()
             if not override.is_dir():
@@ -168,7 +175,11 @@ class ViewRenderer:
         return self.crm.id_style == "salesforce" and self.config.identity.salesforce_ids == "to_18"
 
     def _sfid(self, col_sql: str) -> str:
-        return f"B2B_SF18({col_sql})" if self.ids_to_18 else col_sql
+        """A CRM id as the views carry it (text): Salesforce's 18-char form under to_18; an integer
+        id (crm.yml id_style: integer) cast to text; else as stored."""
+        if self.ids_to_18:
+            return f"B2B_SF18({col_sql})"
+        return f"CAST({col_sql} AS TEXT)" if self.crm.id_style == "integer" else col_sql
 
     def _extras(self, alias: str, entity: str) -> list[str]:
         return self.sources[entity].extras(alias)
@@ -210,6 +221,8 @@ class ViewRenderer:
             "src": self.sources,
             "view": lambda entity: self.view(entity).sql(),
             "sfid": self._sfid,
+            "crm_id": self._sfid,
+            "lead_stages": ", ".join(exp.Literal.string(v).sql() for v in self.crm.lead_stages) or "NULL",
             "ids_to_18": self.ids_to_18,
             "extras": self._extras,
             "extra_names": self._extra_names,

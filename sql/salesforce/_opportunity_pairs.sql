@@ -4,6 +4,7 @@
 {% import '_people.sql' as identity_sql with context %}
 {% set o = src.opportunity %}
 {% set r = src.opportunity_contact_role %}
+{% set opportunity_object = 'opportunity' %}
 {% macro opportunity_columns() -%}
 op.opportunity_id, op.account_id, op.opportunity_name, op.stage_name, op.amount, op.close_date, op.is_closed, op.is_won,
 {%- endmacro %}

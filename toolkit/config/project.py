@@ -42,6 +42,9 @@ class SourceConfig(Strict):
     # the loader's sync timestamp per row, for source_freshness (default: the naming's, e.g.
     # _fivetran_synced); null turns the check's reading off
     loaded_at_column: str | None = None
+    # CRMs where a lead is a stage of the contact (HubSpot: lifecycle stages): the stages that
+    # make a contact a lead (default: the CRM's crm.yml lead_stages)
+    lead_stages: list[str] | None = None
 
 
 class MappingConfig(Strict):

@@ -21,7 +21,18 @@ from toolkit.config.project import ProjectConfig
 from toolkit.errors import ConfigError
 from toolkit.render import ViewRenderer, ident, parse_table_name
 
-CAUSES = ("case_mismatch", "whitespace", "salesforce_15_vs_18", "converted_lead", "email_as_id", "unknown")
+# every CRM's causes, in the order a miss is diagnosed; a CRM declares which of the CRM-specific
+# ones apply (crm.yml: id_style salesforce -> salesforce_15_vs_18; former_ids.cause)
+CAUSES = (
+    "case_mismatch",
+    "whitespace",
+    "salesforce_15_vs_18",
+    "converted_lead",
+    "merged_contact",
+    "email_as_id",
+    "unknown",
+)
+FORMER_ID_CAUSES = ("converted_lead", "merged_contact")
 PEOPLE = ("contacts", "leads")
 VIEW_COLUMNS = {
     "contacts": (
@@ -221,23 +232,29 @@ class CheckBuilder:
         # Each is a semi-join (IN) probing the platform ids with the few unmatched ones, then a
         # LEFT JOIN per cause. No correlated subquery inside CASE: Spark and Redshift reject or
         # mis-plan those.
+        crm = self.renderer.crm
+        former = crm.former_id_cause
         causes = [
             ("case_mismatch", "LOWER(p.external_id)", "LOWER(u.user_id)", "1 = 1"),
             ("whitespace", "TRIM(p.external_id)", "TRIM(u.user_id)", "1 = 1"),
-            ("sf15", "p.external_id", "SUBSTRING(u.user_id, 1, 15)", "LENGTH(u.user_id) = 18"),
-            ("sf18", "SUBSTRING(p.external_id, 1, 15)", "u.user_id", "LENGTH(u.user_id) = 15"),
-            ("converted_lead", "", "u.contact_id", "u.contact_id IS NOT NULL"),
-            ("email_as_id", "LOWER(p.external_id)", "LOWER(TRIM(u.email))", "u.email IS NOT NULL"),
         ]
-        converted = self.template_cte("converted_leads")
+        if self.salesforce_ids:
+            causes += [
+                ("sf15", "p.external_id", "SUBSTRING(u.user_id, 1, 15)", "LENGTH(u.user_id) = 18"),
+                ("sf18", "SUBSTRING(p.external_id, 1, 15)", "u.user_id", "LENGTH(u.user_id) = 15"),
+            ]
+        if former:
+            causes.append(("former", "", "u.contact_id", "u.contact_id IS NOT NULL"))
+        causes.append(("email_as_id", "LOWER(p.external_id)", "LOWER(TRIM(u.email))", "u.email IS NOT NULL"))
         for name, pkey, ukey, guard in causes:
-            if name == "converted_lead":
-                # the contacts into which a lead was converted whose id the platform holds (the
-                # lead may have been deleted from the CRM since: its profile outlives it)
+            if name == "former":
+                # the contacts that had, before, an id the platform holds (a converted lead, a
+                # merged contact; the old record may be gone from the CRM: its profile outlives it)
+                former_ids = self.template_cte("former_ids")
                 self.ctes[f"cand_{name}"] = (
-                    f"SELECT DISTINCT cl.contact_id AS k FROM {converted} AS cl "
-                    f"WHERE cl.lead_id IN (SELECT p.external_id FROM {p} AS p) "
-                    f"AND cl.contact_id IN (SELECT {ukey} FROM unmatched AS u WHERE {guard})"
+                    f"SELECT DISTINCT fi.contact_id AS k FROM {former_ids} AS fi "
+                    f"WHERE fi.former_id IN (SELECT p.external_id FROM {p} AS p) "
+                    f"AND fi.contact_id IN (SELECT {ukey} FROM unmatched AS u WHERE {guard})"
                 )
                 continue
             extra = " AND LENGTH(p.external_id) = 18" if name == "sf18" else ""
@@ -248,13 +265,13 @@ class CheckBuilder:
             f"LEFT JOIN cand_{name} AS c_{name} ON {guard} AND c_{name}.k = {ukey}"
             for name, _p, ukey, guard in causes
         )
-        # the first cause that fits, in the documented order
+        labels = {"sf15": "salesforce_15_vs_18", "sf18": "salesforce_15_vs_18", "former": former}
+        # the first cause that fits, in the documented order (CAUSES)
+        whens = "\n".join(
+            f"  WHEN c_{name}.k IS NOT NULL THEN {lit(labels.get(name, name) or name)}" for name, *_ in causes
+        )
         self.ctes["diagnosed"] = f"""SELECT u.entity, u.user_id, CASE
-  WHEN c_case_mismatch.k IS NOT NULL THEN 'case_mismatch'
-  WHEN c_whitespace.k IS NOT NULL THEN 'whitespace'
-  WHEN c_sf15.k IS NOT NULL OR c_sf18.k IS NOT NULL THEN 'salesforce_15_vs_18'
-  WHEN c_converted_lead.k IS NOT NULL THEN 'converted_lead'
-  WHEN c_email_as_id.k IS NOT NULL THEN 'email_as_id'
+{whens}
   ELSE 'unknown'
 END AS cause
 FROM unmatched AS u
@@ -297,11 +314,8 @@ FROM unmatched AS u
         p = q("payload")
         rules = {"not_object": f"{p} IS NULL OR NOT B2B_JSON_IS_OBJECT({p})"}
         if entity == "cdi_user_attributes":
-            one = (
-                "[A-Za-z0-9]{18}"
-                if self.salesforce_ids and self.renderer.ids_to_18
-                else "[A-Za-z0-9]{15}([A-Za-z0-9]{3})?"
-            )
+            # one id as the views carry it: 18 characters once converted, else the CRM's pattern
+            one = "[A-Za-z0-9]{18}" if self.renderer.ids_to_18 else self.renderer.crm.id_pattern
             # a JSON array of ids, whatever spacing the engine writes: brackets tested by
             # position, the inside by a regex with no bracket or backslash to escape (Java's
             # regex, Spark's, reads `[]]` as an open class; Spark string literals eat backslashes)

@@ -22,6 +22,7 @@ CAUSE_COLORS = {
     "whitespace": "#1f883d",
     "salesforce_15_vs_18": "#bf8700",
     "converted_lead": "#8250df",
+    "merged_contact": "#a475f9",
     "email_as_id": "#bc4c00",
     "unknown": "#6e7781",
 }

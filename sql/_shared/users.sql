@@ -1,15 +1,19 @@
-{#- One row per person (contacts and open leads), with their account and pipeline. Grain: user_id.
-    The contacts are the shared identity's person keys (the contacts view's people), read with
-    the account id as stored, which joins the account's id forms (see accounts.sql). -#}
+{#- One row per person (contacts and open leads), with their account and pipeline, for every
+    CRM. Grain: user_id. The contacts are the CRM's person keys (the contacts view's people),
+    read with the account id as stored, which joins the account's id forms (ref_keys, see the
+    CRM's _people.sql and accounts.sql); the pipeline is the CRM's _opportunity_pairs.sql. -#}
 {% import '_people.sql' as identity_sql with context %}
 {% import '_opportunity_pairs.sql' as links with context %}
-{% set a = src.account %}
+{% set a = src[identity_sql.account_object] %}
 WITH {{ links.pairs_ctes() }}, pipeline AS (
-  {#- grouped by the person keys' user_id, joined on the stored contact id: a GROUP BY over the
-      pairs' UNION ALL is estimated at 200 groups by PostgreSQL (no statistics through a union;
-      871,723 actual at 1M contacts), and the hash join above it was sized for that. A contact has one user_id, except
-      through a mapping table that gives it several: then the user_id joins too. -#}
+  {#- grouped by the person keys' stored contact id (and user_id), after a join on it, and joined
+      to the people on it: a GROUP BY over the pairs' UNION ALL is estimated at 200 groups by
+      PostgreSQL (no statistics through a union; 871,723 actual at 1M contacts), and a join of
+      two computed user_ids at 1/200 selectivity (4.6 billion rows estimated for 980,000). A
+      contact has one user_id, except through a mapping table that gives it several: then the
+      user_id joins too. -#}
   SELECT
+    pk.contact_ref,
     pk.user_id,
     B2B_ID_ARRAY(pr.opportunity_id) AS opportunity_ids,
     SUM(CASE WHEN pr.is_closed THEN 0 ELSE 1 END) AS open_opportunity_count,
@@ -18,12 +22,12 @@ WITH {{ links.pairs_ctes() }}, pipeline AS (
   JOIN {{ identity_sql.person_keys() }} AS pk
     ON pk.contact_ref = pr.contact_ref
     {% if identity.strategy == 'mapping' %} AND pk.user_id = pr.user_id{% endif %}
-  GROUP BY pk.user_id
+  GROUP BY pk.contact_ref, pk.user_id
 ), account_keys AS (
 {% set accounts -%}
 (
   SELECT
-    {{ sfid(a.col('a', 'id')) }} AS account_id,
+    {{ crm_id(a.col('a', 'id')) }} AS account_id,
     {{ a.col('a', 'name') }} AS account_name,
     {{ a.col('a', 'industry') }} AS industry,
     {{ a.col('a', 'id') }} AS account_id_stored
@@ -41,7 +45,8 @@ WITH {{ links.pairs_ctes() }}, pipeline AS (
   LEFT JOIN account_keys AS ak
     ON ak.ref_key = bc.account_ref
   LEFT JOIN pipeline AS pl
-    ON pl.user_id = bc.user_id
+    ON pl.contact_ref = bc.contact_ref
+    {% if identity.strategy == 'mapping' %} AND pl.user_id = bc.user_id{% endif %}
   UNION ALL
   SELECT
     bl.user_id, 'lead' AS person_type, bl.email, CAST(NULL AS TEXT) AS account_id, CAST(NULL AS TEXT) AS account_name,

@@ -1,0 +1,48 @@
+{#- Who a HubSpot contact is on the platform (see sql/salesforce/_people.sql for the contract).
+    Everyone in HubSpot is a contact: a contact at a lead stage (lead_stages) is a lead and sits
+    in the leads view; every other live contact is a contact. HubSpot ids are integers, carried
+    as text (crm_id); the stored integers join as they are (statistics on both sides).
+    person_keys(): user_id, contact_id, account_id (text), contact_ref and account_ref (the
+      contact's id and its primary company id as stored), email, updated_at.
+    Import with context: {% import '_people.sql' as identity_sql with context %} -#}
+{% import '_identity.sql' as shared with context %}
+{% set account_object = 'company' %}
+{% macro people(relation, key='contact_id', not_in=none) -%}
+{{ shared.people(relation, key, not_in) }}
+{%- endmacro %}
+
+{% macro is_lead(c) -%}
+B2B_IS_TRUE({{ c.col('c', 'lifecycle_stage') }} IN ({{ lead_stages }}))
+{%- endmacro %}
+
+{% macro live_contacts(c, leads=false) -%}
+  FROM {{ c.table }} AS c
+  WHERE {{ c.live('c') }} AND {{ c.col('c', 'id') }} IS NOT NULL
+    AND {% if not leads %}NOT {% endif %}{{ is_lead(c) }}
+{%- endmacro %}
+
+{% macro person_keys() -%}
+{% set c = src.contact %}
+{% set keys -%}
+(
+    SELECT
+      {{ crm_id(c.col('c', 'id')) }} AS contact_id,
+      {{ crm_id(c.col('c', 'company_id')) }} AS account_id,
+      {{ c.col('c', 'id') }} AS contact_ref,
+      {{ c.col('c', 'company_id') }} AS account_ref,
+      {{ c.col('c', 'email') }} AS email,
+      {{ c.col('c', 'last_modified_date') }} AS updated_at
+    {{ live_contacts(c) }}
+  )
+{%- endset %}
+(
+  SELECT pk.user_id, pk.contact_id, pk.account_id, pk.contact_ref, pk.account_ref, pk.email, pk.updated_at FROM (
+{{ people(keys) }}
+  ) AS pk
+)
+{%- endmacro %}
+
+{% macro ref_keys(relation, column, stored=none) -%}
+{#- The rows of `relation` keyed by ref_key: the id as stored (HubSpot ids have one form) -#}
+  SELECT k.{{ stored or column }} AS ref_key, k.* FROM {{ relation }} AS k
+{%- endmacro %}
