@@ -89,3 +89,56 @@ def case_planner(dsn: str, schema: str = "b2b", repeat: int = 1) -> dict[str, An
                 "worst_estimate": worst_estimate(plan),
             }
     return out
+
+
+def main() -> None:
+    """`python -m bench.planner 1000000`: the cached org at that scale (bench/.data, built when
+    missing) loaded into a throwaway PostgreSQL server; writes bench/results-planner.{json,md}."""
+    import json
+    import shutil
+    import sys
+    import tempfile
+
+    from bench.__main__ import prepare
+    from bench.postgres_case import _load, pg_server
+    from toolkit.apply import apply
+    from toolkit.context import ProjectContext
+    from toolkit.demo.run import DEMO_DB
+
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    org = prepare(n)
+    server = pg_server.start()
+    if server is None:
+        raise SystemExit("no PostgreSQL server binaries (initdb, pg_ctl) on PATH")
+    work = Path(tempfile.mkdtemp(prefix="b2b-bench-planner-"))
+    try:
+        _load(org / DEMO_DB, server.dsn(), work)
+        shutil.copy(org / "b2b_project.yml", work / "b2b_project.yml")
+        server.write_profiles(work)
+        apply(ProjectContext(work))
+        out = case_planner(server.dsn(), repeat=1)
+    finally:
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    (HERE / "results-planner.json").write_text(json.dumps({"contacts": n, "views": out}, indent=2) + "\n")
+    lines = [
+        f"# PostgreSQL's planner on each view at {n:,} contacts (`python -m bench.planner {n}`)",
+        "",
+        "EXPLAIN (ANALYZE) of a full read, jit off; hand-written: bench/sql/views_handwritten.postgres.sql.",
+        "Targets (issue 14): view/hand <= x2; worst estimate <= x1000.",
+        "",
+        "| view | rows | same rows | view s | hand-written s | view/hand | worst estimate | node |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for view, r in out.items():
+        w = r["worst_estimate"]
+        lines.append(
+            f"| `b2b_{view}` | {r['rows']:,} | {r['same_rows']} | {r['view_s']} | {r['handwritten_s']} | "
+            f"x{r['view_over_handwritten']} | x{w['ratio']} ({w['estimated']:,} est. vs {w['actual']:,}) | {w['node']} |"
+        )
+    (HERE / "results-planner.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -16,6 +16,10 @@ SOURCE_TABLES = [
     ("salesforce", "account_contact_relation"),
     ("braze", "user_latest_state_default_attributes_view_shared"),
 ]
+HUBSPOT_TABLES = [
+    ("hubspot", t)
+    for t in ("contact", "company", "deal", "deal_pipeline_stage", "deal_contact", "deal_company", "contact_company")
+] + [("braze", "user_latest_state_default_attributes_view_shared")]
 
 PG_TYPES = {
     "VARCHAR": "text",
@@ -33,11 +37,13 @@ def pg_type(duck_type: str) -> str:
     return PG_TYPES[duck_type]
 
 
-def duckdb_tables(path: str) -> dict[tuple[str, str], tuple[list[tuple[str, str]], list[tuple[Any, ...]]]]:
+def duckdb_tables(
+    path: str, tables: list[tuple[str, str]] = SOURCE_TABLES
+) -> dict[tuple[str, str], tuple[list[tuple[str, str]], list[tuple[Any, ...]]]]:
     con = duckdb.connect(path, read_only=True)
     try:
         out = {}
-        for schema, table in SOURCE_TABLES:
+        for schema, table in tables:
             cols = con.execute(
                 "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
                 [schema, table],

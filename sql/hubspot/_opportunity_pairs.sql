@@ -3,8 +3,8 @@
     A person is linked to a deal by a deal_contact association (link_type contact_role) or because
     the contact's primary company is the deal's company (link_type account); a pair linked both
     ways is one row, contact_role. The deal's company (account_id) is the lowest company id among
-    its live deal_company associations. A deal is closed when its stage says so (is_closed where
-    the source has it; else won, or probability 0: HubSpot's closed-lost convention); a deal
+    its live deal_company associations. A deal is closed when its stage is won or has
+    probability 0 (HubSpot's closed-lost convention; Fivetran does not sync the stage's isClosed); a deal
     whose stage is unknown is open. Deleted deals, stages and associations drop out.
     Every join is of stored integer ids. Call inside WITH; import with context. -#}
 {% import '_people.sql' as identity_sql with context %}
@@ -37,7 +37,7 @@ op.opportunity_id, op.account_id, op.opportunity_name, op.stage_name, op.amount,
     SELECT
       {{ s.col('s', 'stage_id') }} AS stage_id,
       {{ s.col('s', 'label') }} AS stage_name,
-      COALESCE({{ s.col('s', 'is_closed') }}, B2B_IS_TRUE({{ s.col('s', 'closed_won') }}) OR {{ s.col('s', 'probability') }} = 0) AS is_closed,
+      B2B_IS_TRUE({{ s.col('s', 'closed_won') }}) OR {{ s.col('s', 'probability') }} = 0 AS is_closed,
       {{ s.col('s', 'closed_won') }} AS is_won
     FROM {{ s.table }} AS s
     WHERE {{ s.live('s') }}
