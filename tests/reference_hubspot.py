@@ -15,7 +15,7 @@ LEAD_STAGES = ("subscriber", "lead", "marketingqualifiedlead")
 def rows(tables: dict, table: str) -> list[dict[str, Any]]:
     cols, data = tables[(HS, table)]
     names = [c for c, _t in cols]
-    return [dict(zip(names, r)) for r in data]
+    return [dict(zip(names, r, strict=True)) for r in data]
 
 
 def _deleted(row: dict[str, Any]) -> bool:

@@ -83,7 +83,9 @@ def build_statements(n: int, schema: str = "hubspot", platform_schema: str = "br
     ts = "TIMESTAMP '2022-03-07 10:00:00'"
     synced = "CAST(timezone('UTC', now()) AS TIMESTAMP)"
     stage = "CASE n % 100 " + " ".join(f"WHEN {r} THEN '{v}'" for r, v in LEAD_STAGES.items())
-    stage += " WHEN 7 THEN 'salesqualifiedlead' WHEN 8 THEN NULL WHEN 9 THEN 'opportunity' ELSE 'customer' END"
+    stage += (
+        " WHEN 7 THEN 'salesqualifiedlead' WHEN 8 THEN NULL WHEN 9 THEN 'opportunity' ELSE 'customer' END"
+    )
     email = "'person' || n || '@company' || coalesce(CAST(k AS VARCHAR), 'none') || '.example.com'"
     merged = (
         "CASE WHEN n % 100 IN (12, 15) THEN CAST(9000000 + 2 * n AS VARCHAR) || ':1646647200000;' || "
@@ -180,10 +182,14 @@ SELECT 'app-user-' || lpad(CAST(i AS VARCHAR), 9, '0'), NULL FROM range({n // 50
     ]
 
 
-def build(connection: Any, n: int, schema: str = "hubspot", platform_schema: str = "braze") -> HubSpotManifest:
+def build(
+    connection: Any, n: int, schema: str = "hubspot", platform_schema: str = "braze"
+) -> HubSpotManifest:
     """Build the portal into a DuckDB connection (a duckdb.DuckDBPyConnection)."""
     if n < 100:
-        raise ValueError("the synthetic HubSpot portal needs at least 100 contacts (one of each defect class)")
+        raise ValueError(
+            "the synthetic HubSpot portal needs at least 100 contacts (one of each defect class)"
+        )
     for stmt in build_statements(n, schema, platform_schema):
         connection.execute(stmt)
     return manifest(n)
