@@ -16,10 +16,22 @@ SOURCE_TABLES = [
     ("salesforce", "account_contact_relation"),
     ("braze", "user_latest_state_default_attributes_view_shared"),
 ]
-HUBSPOT_TABLES = [
-    ("hubspot", t)
-    for t in ("contact", "company", "deal", "deal_pipeline_stage", "deal_contact", "deal_company", "contact_company")
-] + [("braze", "user_latest_state_default_attributes_view_shared")]
+
+
+def hubspot_tables(platform_schema: str = "braze") -> list[tuple[str, str]]:
+    names = (
+        "contact",
+        "company",
+        "deal",
+        "deal_pipeline_stage",
+        "deal_contact",
+        "deal_company",
+        "contact_company",
+    )
+    return [("hubspot", t) for t in names] + [
+        (platform_schema, "user_latest_state_default_attributes_view_shared")
+    ]
+
 
 PG_TYPES = {
     "VARCHAR": "text",

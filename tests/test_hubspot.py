@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import loaders
 import pytest
+from conftest import snowflake_profiles, spark_profiles
 from reference_hubspot import expected
 
 from toolkit.apply import apply
 from toolkit.context import ProjectContext
 from toolkit.demo.hubspot_org import build
+from toolkit.validate.runner import run_validation
 
 PORTAL = 2000
 PROJECT = """name: hubspot_test
@@ -34,7 +34,7 @@ output:
   prefix: b2b_
 platform:
   external_ids:
-    table: braze.user_latest_state_default_attributes_view_shared
+    table: hs_braze.user_latest_state_default_attributes_view_shared
     column: external_id
 checks:
   min_match_rate: 0.95
@@ -48,19 +48,53 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, dict]:
     directory = tmp_path_factory.mktemp("hubspot")
     con = duckdb.connect(str(directory / "portal.duckdb"))
     try:
-        planted = build(con, PORTAL)
+        planted = build(con, PORTAL, platform_schema="hs_braze")  # beside the Salesforce org's
     finally:
         con.close()
-    return directory / "portal.duckdb", planted, loaders.duckdb_tables(str(directory / "portal.duckdb"), loaders.HUBSPOT_TABLES)
+    return (
+        directory / "portal.duckdb",
+        planted,
+        loaders.duckdb_tables(str(directory / "portal.duckdb"), loaders.hubspot_tables("hs_braze")),
+    )
 
 
-@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+_loaded: set[str] = set()
+
+
+@pytest.fixture(
+    params=[
+        "duckdb",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("spark", marks=[pytest.mark.spark, pytest.mark.slow]),
+        pytest.param("snowflake", marks=pytest.mark.snowflake),
+    ]
+)
 def hubspot_project(request: pytest.FixtureRequest, portal: tuple[Path, Any, dict], tmp_path: Path) -> Path:
     import shutil
 
     db, _planted, tables = portal
     (tmp_path / "b2b_project.yml").write_text(PROJECT)
-    if request.param == "postgres":
+    if request.param == "spark":
+        warehouse = request.getfixturevalue("spark_org")  # the session's local Spark
+        if "spark" not in _loaded:
+            from pyspark.sql import SparkSession
+
+            loaders.load_spark(SparkSession.builder.getOrCreate(), tables)
+            _loaded.add("spark")
+        spark_profiles(tmp_path, warehouse)
+    elif request.param == "snowflake":
+        request.getfixturevalue("snowflake_org")  # fakesnow, patched for the session
+        if "snowflake" not in _loaded:
+            import snowflake.connector
+
+            conn = snowflake.connector.connect(
+                account="fake", user="fake", password="fake", database="ANALYTICS", schema="PUBLIC"
+            )
+            loaders.load_snowflake(conn, tables)
+            conn.close()
+            _loaded.add("snowflake")
+        snowflake_profiles(tmp_path)
+    elif request.param == "postgres":
         import psycopg
 
         server = request.getfixturevalue("pg")
@@ -92,12 +126,16 @@ def test_views_equal_the_model(hubspot_project: Path, portal: tuple[Path, Any, d
     assert contacts == want.contacts
     leads = dict(_fetch(ctx, "SELECT user_id, status FROM b2b.b2b_leads"))
     assert leads == want.leads
-    accounts = {(u, a): bool(d) for u, a, d in _fetch(ctx, "SELECT user_id, account_id, is_direct FROM b2b.b2b_accounts")}
+    accounts = {
+        (u, a): bool(d)
+        for u, a, d in _fetch(ctx, "SELECT user_id, account_id, is_direct FROM b2b.b2b_accounts")
+    }
     assert accounts == want.accounts
     opps = {
         (u, o): (lt, a, bool(c), bool(w))
         for u, o, lt, a, c, w in _fetch(
-            ctx, "SELECT user_id, opportunity_id, link_type, account_id, is_closed, is_won FROM b2b.b2b_opportunities"
+            ctx,
+            "SELECT user_id, opportunity_id, link_type, account_id, is_closed, is_won FROM b2b.b2b_opportunities",
         )
     }
     assert opps == want.opportunities
@@ -116,25 +154,21 @@ def test_views_equal_the_model(hubspot_project: Path, portal: tuple[Path, Any, d
 
 
 def test_validate_diagnoses_the_planted_misses(hubspot_project: Path, portal: tuple[Path, Any, dict]) -> None:
-    apply(ProjectContext(hubspot_project))
-    out = subprocess.run(
-        [sys.executable, "-m", "toolkit.cli", "validate", "--project-dir", str(hubspot_project), "--format", "json"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert out.returncode in (0, 1), out.stderr
-    report = json.loads(out.stdout)
-    check = next(c for c in report["checks"] if c["name"] == "user_id_in_platform" and c["view"] == "b2b_contacts")
+    ctx = ProjectContext(hubspot_project)
+    apply(ctx)
+    report = run_validation(ctx)  # in process: a local Spark catalog lives in its session
+    check = next(r for r in report.results if r.name == "user_id_in_platform" and r.view == "b2b_contacts")
     planted = portal[1]
-    assert check["diagnosis"] == {
+    assert check.diagnosis == {
         "whitespace": planted.whitespace,
         "merged_contact": planted.merged_contact,
         "email_as_id": planted.email_as_id,
         "unknown": planted.unknown,
     }
-    assert check["failing"] == planted.whitespace + planted.merged_contact + planted.email_as_id + planted.unknown
-    names = {c["name"] for c in report["checks"]}
+    assert (
+        check.failing == planted.whitespace + planted.merged_contact + planted.email_as_id + planted.unknown
+    )
+    names = {r.name for r in report.results}
     assert "salesforce_id_checksum" not in names  # a capability HubSpot does not declare
 
 
@@ -143,10 +177,14 @@ def test_lead_stages_override(portal: tuple[Path, Any, dict], tmp_path: Path) ->
     import shutil
 
     shutil.copy(portal[0], tmp_path / "portal.duckdb")
-    (tmp_path / "profiles.yml").write_text("b2b:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: portal.duckdb}\n")
+    (tmp_path / "profiles.yml").write_text(
+        "b2b:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: portal.duckdb}\n"
+    )
     stages = ("lead", "salesqualifiedlead")
     (tmp_path / "b2b_project.yml").write_text(
-        PROJECT.replace("  schema: hubspot\n", f"  schema: hubspot\n  lead_stages: [{', '.join(stages)}]\n", 1)
+        PROJECT.replace(
+            "  schema: hubspot\n", f"  schema: hubspot\n  lead_stages: [{', '.join(stages)}]\n", 1
+        )
     )
     ctx = ProjectContext(tmp_path)
     apply(ctx)
