@@ -466,11 +466,18 @@ def _status(title: str, enabled: bool) -> Iterator[Callable[[str], None]]:
     show_default=True,
     help="Where the demo project goes.",
 )
-def demo(contacts: int, directory: Path) -> None:
+@click.option(
+    "--crm",
+    type=click.Choice(["salesforce", "hubspot"]),
+    default="salesforce",
+    show_default=True,
+    help="Which CRM the synthetic org is (its tables, as Fivetran syncs them).",
+)
+def demo(contacts: int, directory: Path, crm: str) -> None:
     """Build a synthetic org in DuckDB, then generate, apply and count the views."""
     from toolkit.demo.run import run_demo
 
-    result = run_demo(directory, contacts, step=lambda s: click.echo(f"- {s}"))
+    result = run_demo(directory, contacts, step=lambda s: click.echo(f"- {s}"), crm=crm)
     click.echo("")
     click.echo("views (rows):")
     for name, count in result.row_counts.items():
@@ -501,9 +508,9 @@ def demo(contacts: int, directory: Path) -> None:
         f"took:       build {t['build']:.1f}s, generate {t['generate']:.1f}s, apply {t['apply']:.1f}s, "
         f"count {t['count']:.1f}s, validate {t['validate']:.1f}s, segment {t['segment']:.1f}s"
     )
+    sync_next = " && b2b sync preview --since 2026-01-01" if result.sync is not None else ""
     click.echo(
-        f"next:       cd {result.directory} && b2b validate && b2b segment preview target_accounts"
-        " && b2b sync preview --since 2026-01-01"
+        f"next:       cd {result.directory} && b2b validate && b2b segment preview target_accounts{sync_next}"
     )
 
 

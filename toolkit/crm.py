@@ -65,6 +65,7 @@ class Crm:
     former_id_cause: str | None = None
     alias_labels: dict[str, str] = field(default_factory=dict)
     lead_stages: tuple[str, ...] = ()  # a contact at one of these stages is a lead (HubSpot)
+    entity_objects: dict[str, str] = field(default_factory=dict)  # extra_fields entity -> object
 
     def signature(self, tables: set[str] | None = None) -> str:
         """A digest of what a view binds to in the source (of `tables`, lower-cased names; all
@@ -251,16 +252,25 @@ def resolve_crm(config: ProjectConfig, source: SourceSchema | None = None) -> Cr
                 binder.missing_required.append(f"{table_name}.{active_name} (source.history_mode: true)")
         loaded = binder.column(found, loaded_name, quoted) if loaded_name else None
         extras: dict[str, str] = {}
-        for attr, col in config.extra_fields.get(obj_name, {}).items():
+        # extra_fields are keyed by entity (account, contact, lead, opportunity); crm.yml's
+        # entity_objects says which object holds each (HubSpot: a lead is a contact)
+        entity_objects = data.get("entity_objects", {})
+        wanted_extras = [
+            (entity, attr, col)
+            for entity, attrs in config.extra_fields.items()
+            if entity_objects.get(entity, entity) == obj_name
+            for attr, col in attrs.items()
+        ]
+        for entity, attr, col in wanted_extras:
             if attr in fields:
                 raise ConfigError(
-                    f"extra_fields.{obj_name}.{attr}: clashes with a built-in field of {obj_name}",
+                    f"extra_fields.{entity}.{attr}: clashes with a built-in field of {obj_name}",
                     hint="choose another attribute name",
                 )
             physical = binder.column(found, col, quoted)
             if physical is None:
                 binder.bad_overrides.append(
-                    f"extra_fields.{obj_name}.{attr}: no column {col!r} in {table_name}"
+                    f"extra_fields.{entity}.{attr}: no column {col!r} in {table_name}"
                     + _suggest(col, list(found.columns) if found else [])
                 )
             else:
@@ -278,6 +288,7 @@ def resolve_crm(config: ProjectConfig, source: SourceSchema | None = None) -> Cr
         id_pattern=data.get("id_pattern", Crm.id_pattern),
         former_id_cause=(data.get("former_ids") or {}).get("cause"),
         alias_labels=data.get("alias_labels", {}),
+        entity_objects=data.get("entity_objects", {}),
         lead_stages=tuple(src.lead_stages if src.lead_stages is not None else data.get("lead_stages", ())),
     )
 

@@ -18,7 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
-from toolkit.config.project import ENTITIES, ProjectConfig
+from toolkit.config.project import CATALOG_ENTITIES, ENTITIES, SYNC_ENTITIES, ProjectConfig
 from toolkit.crm import SQL_TYPES, Crm, CrmObject
 from toolkit.errors import ConfigError, TemplateError
 
@@ -182,7 +182,7 @@ class ViewRenderer:
         return f"CAST({col_sql} AS TEXT)" if self.crm.id_style == "integer" else col_sql
 
     def _extras(self, alias: str, entity: str) -> list[str]:
-        return self.sources[entity].extras(alias)
+        return self.sources[self.crm.entity_objects.get(entity, entity)].extras(alias)
 
     def _extra_names(self, entity: str, alias: str) -> list[str]:
         return [
@@ -194,12 +194,9 @@ class ViewRenderer:
         """`, 'attr', value` pairs for B2B_JSON_OBJECT: the entity's extra_fields, read from a
         view's columns (raw=False) or from the source table (raw=True)."""
         pairs = []
-        for attr, col in sorted(self.sources[entity]._obj.extras.items()):
-            value = (
-                self.sources[entity].column(alias, col)
-                if raw
-                else exp.column(ident(attr), table=ident(alias)).sql()
-            )
+        source = self.sources[self.crm.entity_objects.get(entity, entity)]
+        for attr, col in sorted(source._obj.extras.items()):
+            value = source.column(alias, col) if raw else exp.column(ident(attr), table=ident(alias)).sql()
             pairs.append(f", {exp.Literal.string(attr).sql()}, {value}")
         return "".join(pairs)
 
@@ -243,6 +240,18 @@ class ViewRenderer:
                 f"{exc.filename or name}:{exc.lineno}: template syntax error: {exc.message}"
             ) from None
         except jinja2.TemplateNotFound:
+            key = {**dict.fromkeys(CATALOG_ENTITIES, "catalogs"), **dict.fromkeys(SYNC_ENTITIES, "user_sync")}
+            if entity in key:  # a copy-path view this CRM's folder does not have (yet)
+                raise ConfigError(
+                    f"output.{key[entity]}: source.crm {self.crm.name!r} has no {name} template "
+                    f"(sql/{self.crm.name}/), so its {key[entity]} views cannot be built",
+                    hint=(
+                        "set output.catalogs: false"
+                        if key[entity] == "catalogs"
+                        else "remove output.user_sync"
+                    )
+                    + " for this project, or add the template in a templates_dir",
+                ) from None
             raise TemplateError(f"template {name} not found in {self.env.loader.searchpath}") from None  # type: ignore[union-attr]
         except (ConfigError, TemplateError):
             raise

@@ -20,7 +20,7 @@ name: {name}
 profile: b2b                       # a profile in profiles.yml
 
 source:
-  crm: salesforce
+  crm: {crm}
   naming: {naming}{naming_pad}# fivetran (is_deleted, account_id) | api (IsDeleted, AccountId)
   {database_line}
   schema: {source_schema}
@@ -77,6 +77,7 @@ def _pad(value: str, width: int) -> str:
 
 def project_yaml(
     name: str = "acme",
+    crm: str = "salesforce",
     source_schema: str = "salesforce",
     naming: str = "fivetran",
     database: str | None = None,
@@ -90,6 +91,7 @@ def project_yaml(
     history = "true" if history_mode else "false"
     return PROJECT_TEMPLATE.format(
         name=name,
+        crm=crm,
         source_schema=source_schema,
         naming=naming,
         naming_pad=_pad(naming, 25),

@@ -12,7 +12,7 @@
 {% set s = src.deal_pipeline_stage %}
 {% set r = src.deal_contact %}
 {% set dc = src.deal_company %}
-{% set opportunity_object = 'deal' %}
+{% set opportunity_object = 'opportunity' %}
 {% macro opportunity_columns() -%}
 op.opportunity_id, op.account_id, op.opportunity_name, op.stage_name, op.amount, op.close_date, op.is_closed, op.is_won,
 {%- endmacro %}
@@ -30,7 +30,7 @@ op.opportunity_id, op.account_id, op.opportunity_name, op.stage_name, op.amount,
     B2B_IS_TRUE(st.is_won) AS is_won,
     {{ d.col('d', 'id') }} AS deal_ref,
     dk.company_ref
-    {% for e in extras('d', 'deal') %}, {{ e }}
+    {% for e in extras('d', 'opportunity') %}, {{ e }}
     {% endfor %}
   FROM {{ d.table }} AS d
   LEFT JOIN (
@@ -69,7 +69,7 @@ deal_companies AS (
     CAST(NULL AS TEXT) AS contact_role,
     0 AS is_primary,
     1 AS via_role
-    {% for e in extra_names('deal', 'op') %}, {{ e }}
+    {% for e in extra_names('opportunity', 'op') %}, {{ e }}
     {% endfor %}
   FROM roles AS ro
   JOIN {{ live_deals() }} AS op
@@ -82,7 +82,7 @@ deal_companies AS (
     CAST(NULL AS TEXT) AS contact_role,
     0 AS is_primary,
     0 AS via_role
-    {% for e in extra_names('deal', 'op') %}, {{ e }}
+    {% for e in extra_names('opportunity', 'op') %}, {{ e }}
     {% endfor %}
   FROM {{ live_deals() }} AS op
   JOIN {{ identity_sql.person_keys() }} AS bc

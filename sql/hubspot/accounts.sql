@@ -11,7 +11,7 @@
 {{ x }}.account_id, {{ x }}.account_name, {{ x }}.account_type, {{ x }}.industry, {{ x }}.annual_revenue,
 {{ x }}.number_of_employees, {{ x }}.billing_country, {{ x }}.billing_city, {{ x }}.billing_state,
 {{ x }}.billing_postal_code, {{ x }}.website, {{ x }}.parent_account_id, {{ x }}.is_person_account
-{%- for e in extra_names('company', x) %}, {{ e }}{% endfor %}
+{%- for e in extra_names('account', x) %}, {{ e }}{% endfor %}
 {%- endmacro %}
 {% macro live_companies() -%}
 (
@@ -30,7 +30,7 @@
     {{ crm_id(a.col('a', 'parent_id')) }} AS parent_account_id,
     FALSE AS is_person_account,
     {{ a.col('a', 'id') }} AS account_ref
-    {% for e in extras('a', 'company') %}, {{ e }}
+    {% for e in extras('a', 'account') %}, {{ e }}
     {% endfor %}
   FROM {{ a.table }} AS a
   WHERE {{ a.live('a') }} AND {{ a.col('a', 'id') }} IS NOT NULL
@@ -75,6 +75,6 @@ SELECT
   p.is_direct = 1 AS is_direct,
   p.is_person_account,
   p.linked_at
-  {% for e in extra_names('company', 'p') %}, {{ e }}
+  {% for e in extra_names('account', 'p') %}, {{ e }}
   {% endfor %}
 FROM pairs AS p

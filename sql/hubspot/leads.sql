@@ -17,7 +17,7 @@ WITH leads AS (
     {{ c.col('c', 'country') }} AS country,
     {{ c.col('c', 'created_date') }} AS created_at,
     {{ c.col('c', 'last_modified_date') }} AS updated_at
-    {% for e in extras('c', 'contact') %}, {{ e }}
+    {% for e in extras('c', 'lead') %}, {{ e }}
     {% endfor %}
   {{ identity_sql.live_contacts(c, leads=true) }}
 ), people AS (
@@ -37,6 +37,6 @@ SELECT
   p.country,
   p.created_at,
   p.updated_at
-  {% for e in extra_names('contact', 'p') %}, {{ e }}
+  {% for e in extra_names('lead', 'p') %}, {{ e }}
   {% endfor %}
 FROM people AS p

@@ -11,6 +11,7 @@ from typing import Any
 
 from toolkit.config.profiles import PROFILES_FILE
 from toolkit.config.project import PROJECT_FILE
+from toolkit.demo import hubspot_org
 from toolkit.demo.synthetic import Manifest, build
 from toolkit.scaffold import profiles_yaml, project_yaml
 
@@ -21,7 +22,7 @@ DEMO_DB = "demo.duckdb"
 class DemoResult:
     directory: Path
     database: Path
-    manifest: Manifest
+    manifest: Manifest | hubspot_org.HubSpotManifest
     generated: list[Path] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -91,10 +92,41 @@ segments:
 """
 
 
+# the same six people segments and the accounts segment, in a HubSpot portal's values (lead
+# source, lifecycle stages, company types, the synthetic portal's close dates)
+DEMO_SEGMENTS_HUBSPOT = (
+    DEMO_SEGMENTS.replace("Open leads from events in EMEA", "Open leads from offline sources in EMEA")
+    .replace("{field: lead.lead_source, eq: Event}", "{field: lead.lead_source, eq: OFFLINE}")
+    .replace("Nurturing leads outside", "Marketing-qualified leads outside")
+    .replace("{field: lead.status, eq: Nurturing}", "{field: lead.status, eq: marketingqualifiedlead}")
+    .replace("not at partners", "not at partner companies")
+    .replace("{field: account.account_type, ne: Partner}", "{field: account.account_type, ne: PARTNER}")
+    .replace("closing in Q2 2025", "closing in Q2 2023")
+    .replace("gte: 2025-04-01}", "gte: 2023-04-01}")
+    .replace("lt: 2025-07-01}", "lt: 2023-07-01}")
+)
+CRMS = ("salesforce", "hubspot")
+
+
 def write_demo_project(
-    directory: Path, max_contacts: int = 1000, catalogs: bool = True, user_sync: bool = True
+    directory: Path,
+    max_contacts: int = 1000,
+    catalogs: bool = True,
+    user_sync: bool = True,
+    crm: str = "salesforce",
 ) -> None:
     directory.mkdir(parents=True, exist_ok=True)
+    if crm == "hubspot":  # the demo's own org, not a user's: the copy-path views are Salesforce's so far
+        text = project_yaml(
+            name="demo_hubspot",
+            crm="hubspot",
+            source_schema="hubspot",
+            extra_fields="  account: {}\n",
+            max_contacts=max_contacts,
+        ).replace("  salesforce_ids: to_18            # to_18 | keep\n", "")
+        (directory / PROJECT_FILE).write_text(text + DEMO_SEGMENTS_HUBSPOT, encoding="utf-8")
+        (directory / PROFILES_FILE).write_text(profiles_yaml(DEMO_DB), encoding="utf-8")
+        return
     text = project_yaml(
         name="demo", extra_fields="  account: {territory: territory__c}\n", max_contacts=max_contacts
     )
@@ -111,7 +143,9 @@ def write_demo_project(
     (directory / PROFILES_FILE).write_text(profiles_yaml(DEMO_DB), encoding="utf-8")
 
 
-def build_demo_database(path: Path, contacts: int) -> Manifest:
+def build_demo_database(
+    path: Path, contacts: int, crm: str = "salesforce"
+) -> Manifest | hubspot_org.HubSpotManifest:
     import duckdb
 
     if path.exists():
@@ -121,12 +155,17 @@ def build_demo_database(path: Path, contacts: int) -> Manifest:
         wal.unlink()
     con = duckdb.connect(str(path))
     try:
-        return build(con, contacts)
+        return hubspot_org.build(con, contacts) if crm == "hubspot" else build(con, contacts)
     finally:
         con.close()
 
 
-def run_demo(directory: Path, contacts: int, step: Callable[[str], None] = lambda _: None) -> DemoResult:
+def run_demo(
+    directory: Path,
+    contacts: int,
+    step: Callable[[str], None] = lambda _: None,
+    crm: str = "salesforce",
+) -> DemoResult:
     from toolkit.apply import apply
     from toolkit.context import ProjectContext
     from toolkit.dialects import TARGETS
@@ -135,9 +174,10 @@ def run_demo(directory: Path, contacts: int, step: Callable[[str], None] = lambd
     directory = directory.resolve()
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    write_demo_project(directory)
-    step(f"building a synthetic Salesforce org with {contacts:,} contacts in {directory / DEMO_DB}")
-    manifest = build_demo_database(directory / DEMO_DB, contacts)
+    write_demo_project(directory, crm=crm)
+    what = "HubSpot portal" if crm == "hubspot" else "Salesforce org"
+    step(f"building a synthetic {what} with {contacts:,} contacts in {directory / DEMO_DB}")
+    manifest = build_demo_database(directory / DEMO_DB, contacts, crm)
     timings["build"] = time.perf_counter() - t
 
     ctx = ProjectContext(directory)
