@@ -19,6 +19,7 @@ from reference_hubspot import expected
 from toolkit.apply import apply
 from toolkit.context import ProjectContext
 from toolkit.demo.hubspot_org import build
+from toolkit.demo.run import DEMO_SEGMENTS_HUBSPOT
 from toolkit.validate.runner import run_validation
 
 PORTAL = 2000
@@ -32,6 +33,7 @@ identity:
 output:
   schema: b2b
   prefix: b2b_
+  catalogs: true
 platform:
   external_ids:
     table: hs_braze.user_latest_state_default_attributes_view_shared
@@ -73,7 +75,7 @@ def hubspot_project(request: pytest.FixtureRequest, portal: tuple[Path, Any, dic
     import shutil
 
     db, _planted, tables = portal
-    (tmp_path / "b2b_project.yml").write_text(PROJECT)
+    (tmp_path / "b2b_project.yml").write_text(PROJECT + DEMO_SEGMENTS_HUBSPOT)
     if request.param == "spark":
         warehouse = request.getfixturevalue("spark_org")  # the session's local Spark
         if "spark" not in _loaded:
@@ -192,3 +194,33 @@ def test_lead_stages_override(portal: tuple[Path, Any, dict], tmp_path: Path) ->
     assert dict(_fetch(ctx, "SELECT user_id, status FROM b2b.b2b_leads")) == want.leads
     assert dict(_fetch(ctx, "SELECT user_id, account_id FROM b2b.b2b_contacts")) == want.contacts
     assert set(want.leads.values()) == set(stages)
+
+
+def test_segments_equal_hand_written_sql_over_the_raw_tables(hubspot_project: Path) -> None:
+    """The demo's six people segments and its accounts segment, in HubSpot values, return the
+    same people (companies) as hand-written SQL over Fivetran's HubSpot tables."""
+    import sqlglot
+
+    from bench.segment_reference_hubspot import ACCOUNTS_REFERENCE, BASE, REFERENCE
+    from toolkit.dialects import get_or_raise
+    from toolkit.segments.compile import SegmentCompiler, get_segment
+
+    ctx = ProjectContext(hubspot_project)
+    apply(ctx)
+    dialect = ctx.adapter().dialect.name
+    compiler = SegmentCompiler(ctx)
+
+    def run(sql: str, transpile: bool) -> set[str]:
+        if transpile:
+            sql = sqlglot.transpile(sql, write=get_or_raise(dialect).sqlglot_name)[0]
+        return {str(r[0]) for r in _fetch(ctx, sql)}
+
+    sizes = {}
+    for name, reference in REFERENCE.items():
+        got = run(compiler.compile(get_segment(ctx, name), dialect).sql, False)
+        want = run(BASE + reference, True)
+        assert got == want, f"{name}: {len(got)} vs reference {len(want)}"
+        sizes[name] = len(got)
+    assert all(n > 0 for n in sizes.values()), sizes
+    accounts = run(compiler.compile(get_segment(ctx, "target_accounts"), dialect).sql, False)
+    assert accounts and accounts == run(BASE + ACCOUNTS_REFERENCE, True)

@@ -46,10 +46,11 @@ class CrmObject:
     loaded_at: str | None = None  # the loader's sync timestamp column, when the source has it
     extras: dict[str, str] = field(default_factory=dict)  # extra_fields attribute -> physical column
     quoted: frozenset[str] = frozenset()  # stored names an unquoted identifier would not reach
+    absent: frozenset[str] = frozenset()  # fields the CRM does not have (crm.yml absent: true)
 
     @property
     def filled(self) -> list[str]:
-        return [f for f, col in self.fields.items() if col is None]
+        return [f for f, col in self.fields.items() if col is None and f not in self.absent]
 
 
 @dataclass(frozen=True)
@@ -207,10 +208,17 @@ def resolve_crm(config: ProjectConfig, source: SourceSchema | None = None) -> Cr
             else:
                 table_name = _spelling(configured, found.name, source, quoted)
         overrides = src.columns.get(obj_name, {})
+        absent: set[str] = set()
         fields: dict[str, str | None] = {}
         types: dict[str, str] = {}
         for logical, spec in obj["fields"].items():
             types[logical] = spec["type"]
+            if spec.get("absent") and logical not in overrides:
+                # a field this CRM does not have (HubSpot: Person Accounts): always a typed NULL,
+                # never reported as missing
+                fields[logical] = None
+                absent.add(logical)
+                continue
             # the physical name under the naming: crm.yml's `fivetran:`/`api:` of the field, else
             # (fivetran) the logical name itself
             wanted = (
@@ -276,7 +284,16 @@ def resolve_crm(config: ProjectConfig, source: SourceSchema | None = None) -> Cr
             else:
                 extras[attr] = physical
         objects[obj_name] = CrmObject(
-            obj_name, table_name, fields, types, tuple(flags), active, loaded, extras, frozenset(quoted)
+            obj_name,
+            table_name,
+            fields,
+            types,
+            tuple(flags),
+            active,
+            loaded,
+            extras,
+            frozenset(quoted),
+            frozenset(absent),
         )
     _raise_problems(binder, config, source)
     return Crm(

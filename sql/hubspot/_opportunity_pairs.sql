@@ -16,8 +16,9 @@
 {% macro opportunity_columns() -%}
 op.opportunity_id, op.account_id, op.opportunity_name, op.stage_name, op.amount, op.close_date, op.is_closed, op.is_won,
 {%- endmacro %}
-{% macro live_deals() -%}
-{#- inline, not a CTE read twice (PostgreSQL would materialise it: no statistics) -#}
+{% macro live_deals(all_rows=false) -%}
+{#- inline, not a CTE read twice (PostgreSQL would materialise it: no statistics). all_rows:
+    deleted deals too, flagged (the CDI catalog shape) -#}
 (
   SELECT
     {{ crm_id(d.col('d', 'id')) }} AS opportunity_id,
@@ -29,7 +30,10 @@ op.opportunity_id, op.account_id, op.opportunity_name, op.stage_name, op.amount,
     B2B_IS_TRUE(st.is_closed) AS is_closed,
     B2B_IS_TRUE(st.is_won) AS is_won,
     {{ d.col('d', 'id') }} AS deal_ref,
-    dk.company_ref
+    dk.company_ref,
+    {{ d.col('d', 'last_modified_date') }} AS last_modified_date,
+    {{ d.changed('d') }} AS changed_at,
+    NOT ({{ d.live('d') }}) AS deleted
     {% for e in extras('d', 'opportunity') %}, {{ e }}
     {% endfor %}
   FROM {{ d.table }} AS d
@@ -43,18 +47,18 @@ op.opportunity_id, op.account_id, op.opportunity_name, op.stage_name, op.amount,
     WHERE {{ s.live('s') }}
   ) AS st
     ON st.stage_id = {{ d.col('d', 'stage_id') }}
-  LEFT JOIN deal_companies AS dk
+  LEFT JOIN (
+    SELECT {{ dc.col('dc', 'deal_id') }} AS deal_ref, MIN({{ dc.col('dc', 'company_id') }}) AS company_ref
+    FROM {{ dc.table }} AS dc
+    WHERE {{ dc.live('dc') }}
+    GROUP BY {{ dc.col('dc', 'deal_id') }}
+  ) AS dk
     ON dk.deal_ref = {{ d.col('d', 'id') }}
-  WHERE {{ d.live('d') }} AND {{ d.col('d', 'id') }} IS NOT NULL
+  WHERE {% if all_rows %}{{ d.current('d') }}{% else %}{{ d.live('d') }} AND {% endif %}{{ d.col('d', 'id') }} IS NOT NULL
 )
 {%- endmacro %}
 {% macro pairs_ctes() -%}
-deal_companies AS (
-  SELECT {{ dc.col('dc', 'deal_id') }} AS deal_ref, MIN({{ dc.col('dc', 'company_id') }}) AS company_ref
-  FROM {{ dc.table }} AS dc
-  WHERE {{ dc.live('dc') }}
-  GROUP BY {{ dc.col('dc', 'deal_id') }}
-), roles AS (
+roles AS (
   SELECT bc.user_id, bc.contact_ref, {{ r.col('r', 'deal_id') }} AS deal_ref
   FROM {{ r.table }} AS r
   JOIN {{ identity_sql.person_keys() }} AS bc

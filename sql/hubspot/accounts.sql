@@ -22,13 +22,13 @@
     {{ a.col('a', 'industry') }} AS industry,
     {{ a.col('a', 'annual_revenue') }} AS annual_revenue,
     {{ a.col('a', 'number_of_employees') }} AS number_of_employees,
-    {{ a.col('a', 'country') }} AS billing_country,
-    {{ a.col('a', 'city') }} AS billing_city,
-    {{ a.col('a', 'state') }} AS billing_state,
-    {{ a.col('a', 'zip') }} AS billing_postal_code,
-    {{ a.col('a', 'domain') }} AS website,
+    {{ a.col('a', 'billing_country') }} AS billing_country,
+    {{ a.col('a', 'billing_city') }} AS billing_city,
+    {{ a.col('a', 'billing_state') }} AS billing_state,
+    {{ a.col('a', 'billing_postal_code') }} AS billing_postal_code,
+    {{ a.col('a', 'website') }} AS website,
     {{ crm_id(a.col('a', 'parent_id')) }} AS parent_account_id,
-    FALSE AS is_person_account,
+    B2B_IS_TRUE({{ a.col('a', 'is_person_account') }}) AS is_person_account,
     {{ a.col('a', 'id') }} AS account_ref
     {% for e in extras('a', 'account') %}, {{ e }}
     {% endfor %}

@@ -116,7 +116,7 @@ def write_demo_project(
     crm: str = "salesforce",
 ) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    if crm == "hubspot":  # the demo's own org, not a user's: the copy-path views are Salesforce's so far
+    if crm == "hubspot":  # catalogs, not user_sync: the HubSpot sync views are not written yet
         text = project_yaml(
             name="demo_hubspot",
             crm="hubspot",
@@ -124,6 +124,8 @@ def write_demo_project(
             extra_fields="  account: {}\n",
             max_contacts=max_contacts,
         ).replace("  salesforce_ids: to_18            # to_18 | keep\n", "")
+        if catalogs:
+            text = text.replace("  catalogs: false", "  catalogs: true")
         (directory / PROJECT_FILE).write_text(text + DEMO_SEGMENTS_HUBSPOT, encoding="utf-8")
         (directory / PROFILES_FILE).write_text(profiles_yaml(DEMO_DB), encoding="utf-8")
         return

@@ -2,10 +2,11 @@
     Deleted accounts are kept, flagged, so the sync removes them; UPDATED_AT is the account's
     last change, or when its deletion reached the warehouse. Person Accounts are people, never
     companies: left out. -#}
-{% set a = src.account %}
+{% import '_people.sql' as identity_sql with context %}
+{% set a = src[identity_sql.account_object] %}
 SELECT
   {{ a.changed('a') }} AS updated_at,
-  {{ sfid(a.col('a', 'id')) }} AS id,
+  {{ crm_id(a.col('a', 'id')) }} AS id,
   {{ a.col('a', 'name') }} AS name,
   B2B_JSON_OBJECT(
     'account_type', {{ a.col('a', 'type') }},
@@ -14,7 +15,7 @@ SELECT
     'number_of_employees', {{ a.col('a', 'number_of_employees') }},
     'billing_country', {{ a.col('a', 'billing_country') }},
     'website', {{ a.col('a', 'website') }},
-    'parent_account_id', {{ sfid(a.col('a', 'parent_id')) }}{{ extra_json('account', 'a', raw=True) }}
+    'parent_account_id', {{ crm_id(a.col('a', 'parent_id')) }}{{ extra_json('account', 'a', raw=True) }}
   ) AS payload,
   NOT ({{ a.live('a') }}) AS deleted
 FROM {{ a.table }} AS a

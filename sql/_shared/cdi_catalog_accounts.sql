@@ -1,10 +1,11 @@
 {#- The shape a platform CDI catalog sync reads: UPDATED_AT, ID, PAYLOAD (a JSON object string
     of the fields), DELETED. Deleted CRM rows are kept, with DELETED true, so the sync removes
     them from the catalog. Person Accounts are people, never companies: left out. -#}
-{% set a = src.account %}
+{% import '_people.sql' as identity_sql with context %}
+{% set a = src[identity_sql.account_object] %}
 SELECT
   {{ a.changed('a') }} AS updated_at,
-  {{ sfid(a.col('a', 'id')) }} AS id,
+  {{ crm_id(a.col('a', 'id')) }} AS id,
   B2B_JSON_OBJECT(
     'account_name', {{ a.col('a', 'name') }},
     'account_type', {{ a.col('a', 'type') }},

@@ -1,10 +1,11 @@
 {#- Catalog-shaped accounts for the platform's copy-based alternative (a catalog keyed by the CRM
     id): one row per live account (Person Accounts are people, never companies: left out), `id` first. website_domain: the website without scheme,
     `www.` and path, for company-list destinations. -#}
-{% set a = src.account %}
+{% import '_people.sql' as identity_sql with context %}
+{% set a = src[identity_sql.account_object] %}
 WITH accounts AS (
   SELECT
-    {{ sfid(a.col('a', 'id')) }} AS id,
+    {{ crm_id(a.col('a', 'id')) }} AS id,
     {{ a.col('a', 'name') }} AS account_name,
     {{ a.col('a', 'type') }} AS account_type,
     {{ a.col('a', 'industry') }} AS industry,
@@ -16,7 +17,7 @@ WITH accounts AS (
     {{ a.col('a', 'billing_postal_code') }} AS billing_postal_code,
     {{ a.col('a', 'website') }} AS website,
     LOWER(TRIM({{ a.col('a', 'website') }})) AS site,
-    {{ sfid(a.col('a', 'parent_id')) }} AS parent_account_id,
+    {{ crm_id(a.col('a', 'parent_id')) }} AS parent_account_id,
     {{ a.col('a', 'last_modified_date') }} AS updated_at
     {% for e in extras('a', 'account') %}, {{ e }}
     {% endfor %}
