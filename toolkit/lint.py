@@ -29,10 +29,23 @@ class Rule:
     predicate: Callable[[exp.Expr], bool] | None = None
 
 
+BOOLEAN_EXPRESSIONS = (exp.Predicate, exp.Connector, exp.Not)
+
+
 def _predicate_select_item(node: exp.Expr) -> bool:
     if not isinstance(node, exp.Select):
         return False
-    return any(isinstance(e.this if isinstance(e, exp.Alias) else e, exp.Predicate) for e in node.expressions)
+    return any(
+        isinstance(e.this if isinstance(e, exp.Alias) else e, BOOLEAN_EXPRESSIONS) for e in node.expressions
+    )
+
+
+def _predicate_argument(node: exp.Expr) -> bool:
+    """A predicate passed as a value (COALESCE(a IN (...), 0)): T-SQL has no boolean values."""
+    if not isinstance(node, (exp.Coalesce, exp.If, exp.Anonymous)):
+        return False
+    args = [node.this, *node.expressions] if isinstance(node, exp.Coalesce) else list(node.expressions)
+    return any(isinstance(a, BOOLEAN_EXPRESSIONS) for a in args)
 
 
 RULES: tuple[Rule, ...] = (
@@ -63,6 +76,14 @@ RULES: tuple[Rule, ...] = (
         "T-SQL cannot select a predicate (a = b AS x); use CAST(CASE WHEN ... THEN 1 ELSE 0 END AS BIT)",
         "https://learn.microsoft.com/sql/t-sql/language-elements/case-transact-sql",
         predicate=_predicate_select_item,
+    ),
+    Rule(
+        "predicate-argument",
+        ("fabric",),
+        "T-SQL has no boolean values: a predicate cannot be a function argument (COALESCE(a IN (...), 0)); "
+        "write the predicate itself, or CASE WHEN ... THEN 1 ELSE 0 END",
+        "https://learn.microsoft.com/sql/t-sql/language-elements/case-transact-sql",
+        predicate=_predicate_argument,
     ),
     Rule(
         "qualify",

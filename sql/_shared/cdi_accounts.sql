@@ -17,7 +17,7 @@ SELECT
     'website', {{ a.col('a', 'website') }},
     'parent_account_id', {{ crm_id(a.col('a', 'parent_id')) }}{{ extra_json('account', 'a', raw=True) }}
   ) AS payload,
-  NOT ({{ a.live('a') }}) AS deleted
+  CASE WHEN {{ a.live('a') }} THEN 1 ELSE 0 END = 0 AS deleted
 FROM {{ a.table }} AS a
 WHERE {{ a.current('a') }}{{ a.col('a', 'id') }} IS NOT NULL
   AND B2B_IS_NOT_TRUE({{ a.col('a', 'is_person_account') }})

@@ -15,7 +15,7 @@ SELECT
     'billing_country', {{ a.col('a', 'billing_country') }},
     'website', {{ a.col('a', 'website') }}
   ) AS payload,
-  NOT ({{ a.live('a') }}) AS deleted
+  CASE WHEN {{ a.live('a') }} THEN 1 ELSE 0 END = 0 AS deleted
 FROM {{ a.table }} AS a
 WHERE {{ a.current('a') }}{{ a.col('a', 'id') }} IS NOT NULL
   AND B2B_IS_NOT_TRUE({{ a.col('a', 'is_person_account') }})

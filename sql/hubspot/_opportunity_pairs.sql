@@ -27,13 +27,13 @@ op.opportunity_id, op.account_id, op.opportunity_name, op.stage_name, op.amount,
     st.stage_name,
     {{ d.col('d', 'amount') }} AS amount,
     CAST({{ d.col('d', 'close_date') }} AS DATE) AS close_date,
-    B2B_IS_TRUE(st.is_closed) AS is_closed,
-    B2B_IS_TRUE(st.is_won) AS is_won,
+    COALESCE(st.is_closed, 0) = 1 AS is_closed,
+    COALESCE(st.is_won, 0) = 1 AS is_won,
     {{ d.col('d', 'id') }} AS deal_ref,
     dk.company_ref,
     {{ d.col('d', 'last_modified_date') }} AS last_modified_date,
     {{ d.changed('d') }} AS changed_at,
-    NOT ({{ d.live('d') }}) AS deleted
+    CASE WHEN {{ d.live('d') }} THEN 1 ELSE 0 END = 0 AS deleted
     {% for e in extras('d', 'opportunity') %}, {{ e }}
     {% endfor %}
   FROM {{ d.table }} AS d
@@ -41,8 +41,8 @@ op.opportunity_id, op.account_id, op.opportunity_name, op.stage_name, op.amount,
     SELECT
       {{ s.col('s', 'stage_id') }} AS stage_id,
       {{ s.col('s', 'label') }} AS stage_name,
-      B2B_IS_TRUE({{ s.col('s', 'closed_won') }}) OR {{ s.col('s', 'probability') }} = 0 AS is_closed,
-      {{ s.col('s', 'closed_won') }} AS is_won
+      CASE WHEN B2B_IS_TRUE({{ s.col('s', 'closed_won') }}) OR {{ s.col('s', 'probability') }} = 0 THEN 1 ELSE 0 END AS is_closed,
+      CASE WHEN B2B_IS_TRUE({{ s.col('s', 'closed_won') }}) THEN 1 ELSE 0 END AS is_won
     FROM {{ s.table }} AS s
     WHERE {{ s.live('s') }}
   ) AS st

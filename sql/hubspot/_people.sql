@@ -11,14 +11,17 @@
 {{ shared.people(relation, key, not_in) }}
 {%- endmacro %}
 
-{% macro is_lead(c) -%}
-B2B_IS_TRUE({{ c.col('c', 'lifecycle_stage') }} IN ({{ lead_stages }}))
-{%- endmacro %}
-
 {% macro live_contacts(c, leads=false) -%}
+{#- a predicate, not a boolean value (T-SQL takes none inside COALESCE): a contact with no
+    lifecycle stage is not a lead -#}
+{% set stage = c.col('c', 'lifecycle_stage') %}
   FROM {{ c.table }} AS c
   WHERE {{ c.live('c') }} AND {{ c.col('c', 'id') }} IS NOT NULL
-    AND {% if not leads %}NOT {% endif %}{{ is_lead(c) }}
+{% if leads %}
+    AND {{ stage }} IN ({{ lead_stages }})
+{% else %}
+    AND ({{ stage }} IS NULL OR {{ stage }} NOT IN ({{ lead_stages }}))
+{% endif %}
 {%- endmacro %}
 
 {% macro person_keys() -%}

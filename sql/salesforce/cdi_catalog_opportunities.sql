@@ -12,6 +12,6 @@ SELECT
     'is_closed', {{ o.col('o', 'is_closed') }},
     'is_won', {{ o.col('o', 'is_won') }}
   ) AS payload,
-  NOT ({{ o.live('o') }}) AS deleted
+  CASE WHEN {{ o.live('o') }} THEN 1 ELSE 0 END = 0 AS deleted
 FROM {{ o.table }} AS o
 WHERE {{ o.current('o') }}{{ o.col('o', 'id') }} IS NOT NULL

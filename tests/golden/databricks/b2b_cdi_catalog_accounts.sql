@@ -28,11 +28,13 @@ SELECT
     ),
     MAP('ignoreNullFields', 'false')
   ) AS payload,
-  NOT (
-    (
+  CASE
+    WHEN (
       NOT COALESCE(a.is_deleted, FALSE) AND NOT COALESCE(a._fivetran_deleted, FALSE)
     )
-  ) AS deleted
+    THEN 1
+    ELSE 0
+  END = 0 AS deleted
 FROM salesforce.account AS a
 WHERE
   NOT a.id IS NULL AND NOT COALESCE(a.is_person_account, FALSE);

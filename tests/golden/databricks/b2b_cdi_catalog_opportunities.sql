@@ -28,11 +28,13 @@ SELECT
     ),
     MAP('ignoreNullFields', 'false')
   ) AS payload,
-  NOT (
-    (
+  CASE
+    WHEN (
       NOT COALESCE(o.is_deleted, FALSE) AND NOT COALESCE(o._fivetran_deleted, FALSE)
     )
-  ) AS deleted
+    THEN 1
+    ELSE 0
+  END = 0 AS deleted
 FROM salesforce.opportunity AS o
 WHERE
   NOT o.id IS NULL;

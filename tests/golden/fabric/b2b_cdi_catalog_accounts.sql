@@ -18,11 +18,17 @@ SELECT
     'billing_country': a.billing_country,
     'website': a.website
   ) AS payload,
-  NOT (
-    (
-      COALESCE(a.is_deleted, 0) = 0 AND COALESCE(a._fivetran_deleted, 0) = 0
-    )
-  ) AS deleted
+  CAST(CASE
+    WHEN CASE
+      WHEN (
+        COALESCE(a.is_deleted, 0) = 0 AND COALESCE(a._fivetran_deleted, 0) = 0
+      )
+      THEN 1
+      ELSE 0
+    END = 0
+    THEN 1
+    ELSE 0
+  END AS BIT) AS deleted
 FROM salesforce.account AS a
 WHERE
   NOT a.id IS NULL AND COALESCE(a.is_person_account, 0) = 0;

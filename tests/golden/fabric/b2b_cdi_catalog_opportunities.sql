@@ -18,11 +18,17 @@ SELECT
     'is_closed': o.is_closed,
     'is_won': o.is_won
   ) AS payload,
-  NOT (
-    (
-      COALESCE(o.is_deleted, 0) = 0 AND COALESCE(o._fivetran_deleted, 0) = 0
-    )
-  ) AS deleted
+  CAST(CASE
+    WHEN CASE
+      WHEN (
+        COALESCE(o.is_deleted, 0) = 0 AND COALESCE(o._fivetran_deleted, 0) = 0
+      )
+      THEN 1
+      ELSE 0
+    END = 0
+    THEN 1
+    ELSE 0
+  END AS BIT) AS deleted
 FROM salesforce.opportunity AS o
 WHERE
   NOT o.id IS NULL;

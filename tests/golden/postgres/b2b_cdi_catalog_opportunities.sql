@@ -25,11 +25,13 @@ SELECT
     'is_won',
     o.is_won
   ) AS TEXT) AS payload,
-  NOT (
-    (
+  CASE
+    WHEN (
       NOT o.is_deleted IS TRUE AND NOT o._fivetran_deleted IS TRUE
     )
-  ) AS deleted
+    THEN 1
+    ELSE 0
+  END = 0 AS deleted
 FROM salesforce.opportunity AS o
 WHERE
   NOT o.id IS NULL;

@@ -27,11 +27,13 @@ SELECT
       a.website
     )
   ) AS payload,
-  NOT (
-    (
+  CASE
+    WHEN (
       NOT a.is_deleted IS TRUE AND NOT a._fivetran_deleted IS TRUE
     )
-  ) AS deleted
+    THEN 1
+    ELSE 0
+  END = 0 AS deleted
 FROM salesforce.account AS a
 WHERE
   NOT a.id IS NULL AND NOT a.is_person_account IS TRUE

@@ -27,11 +27,13 @@ SELECT
       o.is_won
     )
   ) AS payload,
-  NOT (
-    (
+  CASE
+    WHEN (
       NOT o.is_deleted IS TRUE AND NOT o._fivetran_deleted IS TRUE
     )
-  ) AS deleted
+    THEN 1
+    ELSE 0
+  END = 0 AS deleted
 FROM salesforce.opportunity AS o
 WHERE
   NOT o.id IS NULL
