@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -256,3 +258,26 @@ def test_hubspot_goldens_and_lint(tmp_path: Path) -> None:
     golden = {str(p.relative_to(GOLDEN)): p.read_bytes() for p in sorted(GOLDEN.rglob("*.sql"))}
     assert sorted(golden) == sorted(now)
     assert [rel for rel in now if now[rel] != golden[rel]] == []
+
+
+def test_init_detects_a_hubspot_source(portal: tuple[Path, Any, dict], tmp_path: Path) -> None:
+    """`b2b init --crm hubspot --target dev` reads crm.yml's tables and flags: Fivetran naming,
+    contact_company unsynced when absent; the project it writes applies."""
+    import shutil
+
+    import duckdb
+    import yaml
+
+    shutil.copy(portal[0], tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        con.execute("DROP TABLE hubspot.contact_company")
+    run = [sys.executable, "-m", "toolkit.cli", "init", "--crm", "hubspot", "--target", "dev"]
+    result = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "optional objects not synced: contact_company" in result.stdout
+    doc = yaml.safe_load((tmp_path / "b2b_project.yml").read_text())
+    assert doc["source"]["crm"] == "hubspot" and doc["source"]["naming"] == "fivetran"
+    assert doc["source"]["schema"] == "hubspot" and doc["source"]["tables"] == {"contact_company": None}
+    apply(ProjectContext(tmp_path))
+    ctx = ProjectContext(tmp_path)
+    assert not any(a for (a,) in _fetch(ctx, "SELECT is_direct FROM b2b.b2b_accounts WHERE NOT is_direct"))

@@ -14,6 +14,11 @@ import click
 
 from toolkit.errors import B2BError, ConfigError
 
+# the CRMs this install has: sql/<crm>/crm.yml (a folder each; no import needed to list them)
+CRMS = tuple(
+    sorted(p.parent.name for p in (Path(__file__).resolve().parent.parent / "sql").glob("*/crm.yml"))
+)
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -78,14 +83,18 @@ def cli() -> None:
     default=None,
     help="Folder holding profiles.yml (with --target).",
 )
-@click.option("--source-schema", default="salesforce", show_default=True, help="Where the CRM tables are.")
+@click.option(
+    "--crm", type=click.Choice(CRMS), default="salesforce", show_default=True, help="Which CRM's tables."
+)
+@click.option("--source-schema", default=None, help="Where the CRM tables are (default: the CRM's name).")
 @click.option("--source-database", default=None, help="Their database, when not the connection's.")
 def init(
     name: str | None,
     force: bool,
     target: str | None,
     profiles_dir: Path | None,
-    source_schema: str,
+    crm: str,
+    source_schema: str | None,
     source_database: str | None,
 ) -> None:
     """Scaffold b2b_project.yml and profiles.yml in the current folder."""
@@ -94,19 +103,22 @@ def init(
     here = Path.cwd()
     project_name = name or here.name
     if target is None:
-        for path in init_project(here, project_name, force=force):
+        for path in init_project(
+            here, project_name, force=force, crm=crm, source_schema=source_schema or crm
+        ):
             click.echo(f"wrote {path}")
         click.echo("next: edit source/platform in b2b_project.yml, then `b2b generate`")
         return
     from toolkit.scaffold import init_detected
 
     written, detected = init_detected(
-        here, project_name, target, profiles_dir, source_schema, source_database, force
+        here, project_name, target, profiles_dir, source_schema or crm, source_database, force, crm
     )
+    unsynced = ", ".join(detected.unsynced) or "none"
     click.echo(
         f"detected in {detected.schema!r}: naming {detected.naming}, history mode "
-        f"{'on' if detected.history_mode else 'off'}, AccountContactRelation "
-        f"{'synced' if detected.relations_synced else 'not synced'} ({len(detected.tables)} tables)"
+        f"{'on' if detected.history_mode else 'off'}, optional objects not synced: {unsynced} "
+        f"({len(detected.tables)} tables)"
     )
     for path in written:
         click.echo(f"wrote {path}")
@@ -468,7 +480,7 @@ def _status(title: str, enabled: bool) -> Iterator[Callable[[str], None]]:
 )
 @click.option(
     "--crm",
-    type=click.Choice(["salesforce", "hubspot"]),
+    type=click.Choice(CRMS),
     default="salesforce",
     show_default=True,
     help="Which CRM the synthetic org is (its tables, as Fivetran syncs them).",

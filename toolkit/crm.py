@@ -333,5 +333,5 @@ def _raise_problems(binder: _Binder, config: ProjectConfig, source: SourceSchema
             + ", ".join(binder.missing_required),
             hint="map each field to the column that holds it with source.columns "
             "(e.g. {lead: {is_converted: IsConverted__c}}), or set source.naming to the convention "
-            "the tables use (fivetran: snake_case, api: Salesforce API names). Nothing was applied.",
+            "the tables use (fivetran: the Fivetran connector's names, api: the CRM's API names). Nothing was applied.",
         )

@@ -118,13 +118,15 @@ class Detected:
     schema: str
     naming: str
     history_mode: bool
-    relations_synced: bool
+    unsynced: tuple[str, ...]  # optional CRM objects with no table (source.tables: null)
     tables: tuple[str, ...]
+    crm: str = "salesforce"
 
     def project_yaml(self, name: str, database: str | None) -> str:
-        tables = "{}" if self.relations_synced else "{account_contact_relation: null}"
+        tables = "{" + ", ".join(f"{o}: null" for o in self.unsynced) + "}"
         return project_yaml(
             name=name,
+            crm=self.crm,
             source_schema=self.schema,
             naming=self.naming,
             database=database,
@@ -133,42 +135,75 @@ class Detected:
         )
 
 
-def detect_source(adapter: Adapter, database: str | None, schema: str) -> Detected:
-    """Which naming the CRM tables use (a contact table with `is_deleted`: fivetran; `IsDeleted`:
-    api), whether Fivetran history mode is on (`_fivetran_active`), and whether
-    AccountContactRelation is synced. Names are matched ignoring case: Snowflake stores them upper."""
+def _physical(obj: dict, flag: str, naming: str) -> str:
+    """A deleted flag's column under a naming (a flag may be a logical field of the object)."""
+    spec = obj["fields"].get(flag)
+    if spec is None:
+        return flag
+    return str(spec.get(naming) or (spec["api"] if naming == "api" else flag))
+
+
+def detect_source(adapter: Adapter, database: str | None, schema: str, crm: str = "salesforce") -> Detected:
+    """Which naming the CRM tables use (the contact table carries its deleted flags under that
+    naming: Salesforce `is_deleted` or `IsDeleted`), whether Fivetran history mode is on
+    (`_fivetran_active`), and which optional objects are not synced. All from the CRM's crm.yml.
+    Names are matched ignoring case: Snowflake stores them upper."""
     from toolkit.crm import read_crm
 
-    data = read_crm("salesforce")
+    data = read_crm(crm)
+    title = data.get("title", crm)
     names = sorted({n for obj in data["objects"].values() for n in obj["table"].values()})
     stored, found = adapter.source_columns(database, schema, names)
     where = ".".join(p for p in (database, schema) if p)
-    contact = next((cols for t, cols in found.items() if t.lower() == "contact"), None)
-    if stored is None or contact is None:
+    by_name = {t.lower(): cols for t, cols in found.items()}
+    contact_obj = data["objects"]["contact"]
+    contacts = {n: by_name.get(contact_obj["table"][n].lower()) for n in ("fivetran", "api")}
+    if stored is None or not any(c is not None for c in contacts.values()):
         raise ConfigError(
-            f"init: no Salesforce contact table in schema {where!r} (looked for: {', '.join(names)}); nothing was written",
+            f"init: no {title} contact table in schema {where!r} (looked for: {', '.join(names)}); nothing was written",
             hint="pass --source-schema (and --source-database) naming where the CRM tables are synced",
         )
-    lowered = {c.lower() for c in contact}
-    naming = "fivetran" if "is_deleted" in lowered else "api" if "isdeleted" in lowered else ""
+    naming = ""
+    lowered: set[str] = set()
+    for candidate in ("fivetran", "api"):
+        cols = contacts[candidate]
+        flags = contact_obj.get("deleted_flags", data["deleted_flags"])[candidate]
+        if cols is not None and _physical(contact_obj, flags[0], candidate).lower() in {
+            c.lower() for c in cols
+        }:
+            naming, lowered = candidate, {c.lower() for c in cols}
+            break
     if not naming:
+        fivetran_flag = _physical(
+            contact_obj, contact_obj.get("deleted_flags", data["deleted_flags"])["fivetran"][0], "fivetran"
+        )
+        api_flag = _physical(
+            contact_obj, contact_obj.get("deleted_flags", data["deleted_flags"])["api"][0], "api"
+        )
         raise ConfigError(
-            f"init: {where}.contact has neither is_deleted (Fivetran naming) nor IsDeleted (API naming); "
+            f"init: {where}.contact has neither {fivetran_flag} (Fivetran naming) nor {api_flag} (API naming); "
             "nothing was written",
             hint="write b2b_project.yml by hand (`b2b init` without --target) and map the columns with source.columns",
         )
-    relation = data["objects"]["account_contact_relation"]["table"][naming].lower()
-    return Detected(
-        stored,
-        naming,
-        "_fivetran_active" in lowered,
-        any(t.lower() == relation for t in found),
-        tuple(sorted(found)),
+    unsynced = tuple(
+        o
+        for o, obj in data["objects"].items()
+        if obj.get("optional") and obj["table"][naming].lower() not in by_name
     )
+    return Detected(stored, naming, "_fivetran_active" in lowered, unsynced, tuple(sorted(found)), crm)
 
 
-def init_project(directory: Path, name: str, force: bool = False) -> list[Path]:
-    files = {directory / PROJECT_FILE: project_yaml(name=name), directory / PROFILES_FILE: profiles_yaml()}
+def init_project(
+    directory: Path,
+    name: str,
+    force: bool = False,
+    crm: str = "salesforce",
+    source_schema: str = "salesforce",
+) -> list[Path]:
+    files = {
+        directory / PROJECT_FILE: project_yaml(name=name, crm=crm, source_schema=source_schema),
+        directory / PROFILES_FILE: profiles_yaml(),
+    }
     existing = [p for p in files if p.exists()]
     if existing and not force:
         raise ConfigError(
@@ -189,6 +224,7 @@ def init_detected(
     source_schema: str,
     source_database: str | None,
     force: bool,
+    crm: str = "salesforce",
 ) -> tuple[list[Path], Detected]:
     """`b2b init --target T`: connect with profiles.yml's target, detect the source, then write
     b2b_project.yml and source_schema.yml (nothing at all when detection fails)."""
@@ -219,7 +255,7 @@ def init_detected(
                 hint="point the target's path at the database holding your CRM tables",
             )
         with adapter_for(resolved, base_dir=directory) as adapter:
-            detected = detect_source(adapter, source_database, source_schema)
+            detected = detect_source(adapter, source_database, source_schema, crm)
             text = detected.project_yaml(name, source_database)
             config = ProjectConfig.model_validate(yaml.safe_load(text))
             live = inspect_source(adapter, config, resolved.name)

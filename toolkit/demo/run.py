@@ -105,7 +105,6 @@ DEMO_SEGMENTS_HUBSPOT = (
     .replace("gte: 2025-04-01}", "gte: 2023-04-01}")
     .replace("lt: 2025-07-01}", "lt: 2023-07-01}")
 )
-CRMS = ("salesforce", "hubspot")
 
 
 def write_demo_project(
