@@ -27,16 +27,24 @@ class HubSpotExpected:
     contacts: dict[str, str | None]  # user_id -> account_id
     leads: dict[str, str | None]  # user_id -> status
     accounts: dict[tuple[str, str], bool]  # (user_id, account_id) -> is_direct
-    opportunities: dict[tuple[str, str], tuple[str, str | None, bool, bool]]  # -> link_type, account, closed, won
+    opportunities: dict[
+        tuple[str, str], tuple[str, str | None, bool, bool]
+    ]  # -> link_type, account, closed, won
     users: dict[str, tuple[str, list[str], int, Decimal]]  # -> person_type, opp ids, open count, open amount
 
 
 def expected(tables: dict, lead_stages: tuple[str, ...] = LEAD_STAGES) -> HubSpotExpected:
     live = [c for c in rows(tables, "contact") if c["id"] is not None and not _deleted(c)]
-    leads = {str(c["id"]): c["property_lifecyclestage"] for c in live if c["property_lifecyclestage"] in lead_stages}
+    leads = {
+        str(c["id"]): c["property_lifecyclestage"]
+        for c in live
+        if c["property_lifecyclestage"] in lead_stages
+    }
     people = {str(c["id"]): c for c in live if str(c["id"]) not in leads}
     contacts = {
-        uid: (str(c["property_associatedcompanyid"]) if c["property_associatedcompanyid"] is not None else None)
+        uid: (
+            str(c["property_associatedcompanyid"]) if c["property_associatedcompanyid"] is not None else None
+        )
         for uid, c in people.items()
     }
     companies = {str(a["id"]) for a in rows(tables, "company") if not _deleted(a)}
@@ -95,3 +103,52 @@ def expected(tables: dict, lead_stages: tuple[str, ...] = LEAD_STAGES) -> HubSpo
     for uid in leads:
         users[uid] = ("lead", [], 0, Decimal(0))
     return HubSpotExpected(contacts, leads, accounts, opps, users)
+
+
+def changed(row: dict[str, Any], modified_column: str) -> Any:
+    """When a row last changed: a live row's last modification (else its sync time); a deleted
+    row's sync time (when the deletion reached the warehouse), else its last modification."""
+    modified, loaded = row.get(modified_column), row.get("_fivetran_synced")
+    if not _deleted(row):
+        return modified if modified is not None else loaded
+    return loaded if loaded is not None else modified
+
+
+def expected_updated_at(tables: dict, exp: HubSpotExpected) -> dict[str, Any]:
+    """user_id -> the CDI attributes row's UPDATED_AT: the latest change among the rows its payload
+    reads (README "HubSpot"): the contact, its primary company, that company's deals (with the
+    latest change of any of their company associations), the contact's deal associations and
+    their deals; deleted rows included. A lead: its own row."""
+    contacts = {str(c["id"]): c for c in rows(tables, "contact") if c["id"] is not None}
+    companies = {str(a["id"]): a for a in rows(tables, "company")}
+    deals = {str(d["deal_id"]): d for d in rows(tables, "deal")}
+    links = rows(tables, "deal_company")
+    links_changed: dict[str, Any] = {}
+    by_company: dict[str, set[str]] = {}
+    for dc in links:
+        d = str(dc["deal_id"])
+        stamp = dc["_fivetran_synced"]
+        links_changed[d] = stamp if d not in links_changed else max(links_changed[d], stamp)
+        by_company.setdefault(str(dc["company_id"]), set()).add(d)
+    out: dict[str, Any] = {}
+    for uid in exp.contacts:
+        c = contacts[uid]
+        stamps = [c["property_lastmodifieddate"]]
+        company = (
+            str(c["property_associatedcompanyid"]) if c["property_associatedcompanyid"] is not None else None
+        )
+        if company in companies:
+            stamps.append(changed(companies[company], "property_hs_lastmodifieddate"))
+        for d in by_company.get(company or "", set()):
+            stamps.append(links_changed[d])
+            if d in deals:
+                stamps.append(changed(deals[d], "property_hs_lastmodifieddate"))
+        for r in rows(tables, "deal_contact"):
+            if str(r["contact_id"]) == uid:
+                stamps.append(r["_fivetran_synced"])
+                if str(r["deal_id"]) in deals:
+                    stamps.append(changed(deals[str(r["deal_id"])], "property_hs_lastmodifieddate"))
+        out[uid] = max(s for s in stamps if s is not None)
+    for uid in exp.leads:
+        out[uid] = contacts[uid]["property_lastmodifieddate"]
+    return out

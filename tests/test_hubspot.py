@@ -17,6 +17,7 @@ import loaders
 import pytest
 from conftest import snowflake_profiles, spark_profiles
 from reference_hubspot import expected
+from reference_hubspot import rows as rows_of
 
 from toolkit.apply import apply
 from toolkit.context import ProjectContext
@@ -36,6 +37,8 @@ output:
   schema: b2b
   prefix: b2b_
   catalogs: true
+  user_sync:
+    identifier: external_id
 platform:
   external_ids:
     table: hs_braze.user_latest_state_default_attributes_view_shared
@@ -250,7 +253,7 @@ def test_hubspot_goldens_and_lint(tmp_path: Path) -> None:
         str(p.relative_to(tmp_path / "now")): p.read_bytes()
         for p in sorted((tmp_path / "now").rglob("*.sql"))
     }
-    assert len(now) == 10 * len(DIALECTS)
+    assert len(now) == 12 * len(DIALECTS)
     if os.environ.get("UPDATE_GOLDEN"):
         for rel, data in now.items():
             (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -281,3 +284,41 @@ def test_init_detects_a_hubspot_source(portal: tuple[Path, Any, dict], tmp_path:
     apply(ProjectContext(tmp_path))
     ctx = ProjectContext(tmp_path)
     assert not any(a for (a,) in _fetch(ctx, "SELECT is_direct FROM b2b.b2b_accounts WHERE NOT is_direct"))
+
+
+def test_user_sync_equals_the_views_and_the_model(
+    hubspot_project: Path, portal: tuple[Path, Any, dict]
+) -> None:
+    """The copy path on HubSpot: one attributes row per person whose accountId and opportunityIds
+    are the users view's (and the model's), UPDATED_AT the model's; one account_linked event per
+    company link of the accounts view."""
+    import datetime as dt
+
+    from reference_hubspot import expected_updated_at
+
+    def stamp(value: Any) -> dt.datetime:
+        value = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+        return (
+            value.replace(tzinfo=None)
+            if value.tzinfo is None
+            else value.astimezone(dt.UTC).replace(tzinfo=None)
+        )
+
+    ctx = ProjectContext(hubspot_project)
+    apply(ctx)
+    want = expected(portal[2])
+    updated = expected_updated_at(portal[2], want)
+    attrs = _fetch(ctx, "SELECT external_id, payload, updated_at FROM b2b.b2b_cdi_user_attributes")
+    assert len(attrs) == len(want.users)
+    for uid, payload, updated_at in attrs:
+        doc = json.loads(payload)
+        person_type, ids, _n, _amount = want.users[uid]
+        assert doc["opportunityIds"] == ids, uid
+        assert doc["accountId"] == (want.contacts.get(uid) if person_type == "contact" else None), uid
+        assert stamp(updated_at) == stamp(updated[uid]), uid
+    events = _fetch(ctx, "SELECT external_id, payload FROM b2b.b2b_cdi_user_events")
+    got = {(uid, json.loads(p)["properties"]["account_id"]) for uid, p in events}
+    assert got == set(want.accounts) and len(events) == len(want.accounts)
+    # the touches are not all the contact's own: some UPDATED_AT comes from a company or a deal
+    own = {c: r["property_lastmodifieddate"] for r in rows_of(portal[2], "contact") for c in [str(r["id"])]}
+    assert sum(1 for u in want.contacts if stamp(updated[u]) != stamp(own[u])) > len(want.contacts) // 4

@@ -219,6 +219,8 @@ class ViewRenderer:
             "view": lambda entity: self.view(entity).sql(),
             "sfid": self._sfid,
             "crm_id": self._sfid,
+            "literal": lambda value: exp.Literal.string(str(value)).sql(),
+            "alias_labels": self.crm.alias_labels,
             "lead_stages": ", ".join(exp.Literal.string(v).sql() for v in self.crm.lead_stages) or "NULL",
             "ids_to_18": self.ids_to_18,
             "extras": self._extras,

@@ -115,7 +115,7 @@ def write_demo_project(
     crm: str = "salesforce",
 ) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    if crm == "hubspot":  # catalogs, not user_sync: the HubSpot sync views are not written yet
+    if crm == "hubspot":
         text = project_yaml(
             name="demo_hubspot",
             crm="hubspot",
@@ -123,14 +123,20 @@ def write_demo_project(
             extra_fields="  account: {}\n",
             max_contacts=max_contacts,
         ).replace("  salesforce_ids: to_18            # to_18 | keep\n", "")
-        if catalogs:
-            text = text.replace("  catalogs: false", "  catalogs: true")
+        text = _copy_path(text, catalogs, user_sync)
         (directory / PROJECT_FILE).write_text(text + DEMO_SEGMENTS_HUBSPOT, encoding="utf-8")
         (directory / PROFILES_FILE).write_text(profiles_yaml(DEMO_DB), encoding="utf-8")
         return
     text = project_yaml(
         name="demo", extra_fields="  account: {territory: territory__c}\n", max_contacts=max_contacts
     )
+    text = _copy_path(text, catalogs, user_sync)
+    (directory / PROJECT_FILE).write_text(text + DEMO_SEGMENTS, encoding="utf-8")
+    (directory / PROFILES_FILE).write_text(profiles_yaml(DEMO_DB), encoding="utf-8")
+
+
+def _copy_path(text: str, catalogs: bool, user_sync: bool) -> str:
+    """Turn the scaffold's copy-path keys on: output.catalogs, output.user_sync."""
     if catalogs:
         text = text.replace("  catalogs: false", "  catalogs: true")
     if user_sync:
@@ -140,8 +146,7 @@ def write_demo_project(
             "  user_sync:                       # the CDI user sync: profile attributes + account_linked events\n"
             "    identifier: external_id  ",
         )
-    (directory / PROJECT_FILE).write_text(text + DEMO_SEGMENTS, encoding="utf-8")
-    (directory / PROFILES_FILE).write_text(profiles_yaml(DEMO_DB), encoding="utf-8")
+    return text
 
 
 def build_demo_database(

@@ -9,7 +9,7 @@ SELECT
   ba.linked_at AS updated_at,
 {% if alias %}
   bc.contact_id AS alias_name,
-  'salesforce_contact_id' AS alias_label,
+  {{ literal(alias_labels.contact) }} AS alias_label,
 {% else %}
   ba.user_id AS external_id,
 {% endif %}
