@@ -322,3 +322,47 @@ def test_user_sync_equals_the_views_and_the_model(
     # the touches are not all the contact's own: some UPDATED_AT comes from a company or a deal
     own = {c: r["property_lastmodifieddate"] for r in rows_of(portal[2], "contact") for c in [str(r["id"])]}
     assert sum(1 for u in want.contacts if stamp(updated[u]) != stamp(own[u])) > len(want.contacts) // 4
+
+
+def test_dbt_export_runs_the_hubspot_views(portal: tuple[Path, Any, dict], tmp_path: Path) -> None:
+    """`b2b export dbt` on a HubSpot project: dbt builds every model, each equal (columns, rows,
+    checksum) to `b2b apply`'s view, with the HubSpot column docs."""
+    import shutil
+
+    import duckdb
+    import yaml
+    from normalize import checksum
+    from test_dbt_export import DBT, _dbt
+
+    from toolkit.export_dbt import export_dbt
+
+    if not DBT.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{DBT} missing: `make install-dbt` installs it")
+        pytest.skip("dbt not installed (make install-dbt)")
+    shutil.copy(portal[0], tmp_path / "portal.duckdb")
+    (tmp_path / "profiles.yml").write_text(
+        "b2b:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: portal.duckdb}\n"
+    )
+    (tmp_path / "b2b_project.yml").write_text(PROJECT)
+    ctx = ProjectContext(tmp_path)
+    apply(ctx)
+    export = export_dbt(ProjectContext(tmp_path), tmp_path / "dbt")
+    profiles = tmp_path / "dbt_profiles"
+    profiles.mkdir()
+    out = f"{{type: duckdb, path: '{tmp_path / 'portal.duckdb'}', schema: dbt_b2b, threads: 2}}"
+    (profiles / "profiles.yml").write_text(f"b2b:\n  target: dev\n  outputs:\n    dev: {out}\n")
+    run = _dbt(DBT, ["run"], tmp_path / "dbt", profiles)
+    assert run.returncode == 0, run.stdout[-4000:]
+    assert len(export.models) == 12
+    with duckdb.connect(str(tmp_path / "portal.duckdb"), read_only=True) as con:
+        for model in export.models:
+            sums = []
+            for schema in ("b2b", "dbt_b2b"):
+                cur = con.execute(f"SELECT * FROM {schema}.{model}")
+                cols = [d[0] for d in cur.description]
+                sums.append((cols, checksum(cols, cur.fetchall())))
+            assert sums[0] == sums[1] and sums[0][1][0] > 0, model
+    schema = yaml.safe_load((tmp_path / "dbt" / "models" / "schema.yml").read_text())
+    docs = {c["name"]: c["description"] for m in schema["models"] for c in m["columns"]}
+    assert docs["opportunity_id"] == "The HubSpot deal id, as text."
