@@ -1,7 +1,8 @@
 {#- The identity strategy, shared by every CRM (sql/_shared is on every CRM's template path):
     people(relation, key, not_in): the rows of `relation` (a CRM id column `key`, email,
     updated_at, ...) with a user_id in front, one row per user_id, by identity.strategy.
-    A CRM's _people.sql wraps it: {% import '_identity.sql' as shared with context %} -#}
+    person_keys(c, account_field, from_live_contacts): the person keys the link views join.
+    A CRM's _people.sql wraps them: {% import '_identity.sql' as shared with context %} -#}
 {% macro people(relation, key='contact_id', not_in=none) -%}
 {#- key: the CRM id column of `relation` (contact_id or lead_id; identity.mapping has an accessor
     of the same name). not_in: a relation whose user_ids this one must not reuse (email only:
@@ -37,3 +38,26 @@
 {% endif %}
 {%- endmacro %}
 
+{% macro person_keys(c, account_field, from_live_contacts) -%}
+{#- user_id, contact_id and account_id (as the views carry them), contact_ref and account_ref
+    (the contact's id and its account's id as stored: columns with statistics, to join on),
+    email and updated_at, of the live contacts `from_live_contacts` (a FROM ... WHERE clause
+    over alias c) selects. `account_field`: the contact's account reference field. -#}
+{% set keys -%}
+(
+    SELECT
+      {{ crm_id(c.col('c', 'id')) }} AS contact_id,
+      {{ crm_id(c.col('c', account_field)) }} AS account_id,
+      {{ c.col('c', 'id') }} AS contact_ref,
+      {{ c.col('c', account_field) }} AS account_ref,
+      {{ c.col('c', 'email') }} AS email,
+      {{ c.col('c', 'last_modified_date') }} AS updated_at
+    {{ from_live_contacts }}
+  )
+{%- endset %}
+(
+  SELECT pk.user_id, pk.contact_id, pk.account_id, pk.contact_ref, pk.account_ref, pk.email, pk.updated_at FROM (
+{{ people(keys) }}
+  ) AS pk
+)
+{%- endmacro %}

@@ -22,23 +22,7 @@
 
 {% macro person_keys() -%}
 {% set c = src.contact %}
-{% set keys -%}
-(
-    SELECT
-      {{ sfid(c.col('c', 'id')) }} AS contact_id,
-      {{ sfid(c.col('c', 'account_id')) }} AS account_id,
-      {{ c.col('c', 'id') }} AS contact_ref,
-      {{ c.col('c', 'account_id') }} AS account_ref,
-      {{ c.col('c', 'email') }} AS email,
-      {{ c.col('c', 'last_modified_date') }} AS updated_at
-    {{ live_contacts(c) }}
-  )
-{%- endset %}
-(
-  SELECT pk.user_id, pk.contact_id, pk.account_id, pk.contact_ref, pk.account_ref, pk.email, pk.updated_at FROM (
-{{ people(keys) }}
-  ) AS pk
-)
+{{ shared.person_keys(c, 'account_id', live_contacts(c)) }}
 {%- endmacro %}
 
 {% macro ref_keys(relation, column, stored=none) -%}
