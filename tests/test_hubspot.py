@@ -175,6 +175,10 @@ def test_validate_diagnoses_the_planted_misses(hubspot_project: Path, portal: tu
     assert (
         check.failing == planted.whitespace + planted.merged_contact + planted.email_as_id + planted.unknown
     )
+    orphans = next(r for r in report.results if r.name == "orphan_contacts")
+    assert orphans.diagnosis == {"no_account": planted.no_company, "missing_account": planted.deleted_company}
+    leads = next(r for r in report.results if r.name == "user_id_not_null" and r.view == "b2b_leads")
+    assert leads.total == planted.leads
     names = {r.name for r in report.results}
     assert "salesforce_id_checksum" not in names  # a capability HubSpot does not declare
 

@@ -47,6 +47,8 @@ class HubSpotManifest:
     companies: int
     deleted_companies: int
     leads: int
+    no_company: int
+    deleted_company: int
     platform_only: int
     whitespace: int
     merged_contact: int
@@ -63,6 +65,8 @@ def manifest(n: int) -> HubSpotManifest:
         companies=max(n // 10, 10),
         deleted_companies=max(n // 100, 1),
         leads=c(4) + c(5) + c(6),
+        no_company=c(2),
+        deleted_company=c(3),
         platform_only=n // 50,
         whitespace=c(11),
         merged_contact=c(12),
