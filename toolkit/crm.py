@@ -110,6 +110,20 @@ def crm_docs(name: str) -> dict[str, dict[str, str]]:
     return {"views": dict(data.get("views") or {}), "columns": dict(data.get("columns") or {})}
 
 
+def physical_name(spec: dict[str, Any], logical: str, naming: str) -> str:
+    """A crm.yml field's column under a naming: its `fivetran:`/`api:` name, else (fivetran) the
+    logical name itself."""
+    return str(spec.get(naming) or (spec["api"] if naming == "api" else logical))
+
+
+def deleted_flag_columns(data: dict[str, Any], obj_name: str, naming: str) -> list[str]:
+    """The object's deletion flags under a naming (its own `deleted_flags`, else the CRM's), as
+    columns: a flag that is a field of the object takes that field's physical name."""
+    obj = data["objects"][obj_name]
+    flags = obj.get("deleted_flags", data["deleted_flags"])[naming]
+    return [physical_name(obj["fields"][f], f, naming) if f in obj["fields"] else f for f in flags]
+
+
 def default_tables(config: ProjectConfig) -> dict[str, str | None]:
     """CRM object -> the table name the project expects (before looking at the source)."""
     data = read_crm(config.source.crm)
@@ -219,11 +233,7 @@ def resolve_crm(config: ProjectConfig, source: SourceSchema | None = None) -> Cr
                 fields[logical] = None
                 absent.add(logical)
                 continue
-            # the physical name under the naming: crm.yml's `fivetran:`/`api:` of the field, else
-            # (fivetran) the logical name itself
-            wanted = (
-                overrides.get(logical) or spec.get(naming) or (spec["api"] if naming == "api" else logical)
-            )
+            wanted = overrides.get(logical) or physical_name(spec, logical, naming)
             if table_name is None:
                 fields[logical] = wanted
                 continue

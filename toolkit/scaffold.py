@@ -135,20 +135,12 @@ class Detected:
         )
 
 
-def _physical(obj: dict, flag: str, naming: str) -> str:
-    """A deleted flag's column under a naming (a flag may be a logical field of the object)."""
-    spec = obj["fields"].get(flag)
-    if spec is None:
-        return flag
-    return str(spec.get(naming) or (spec["api"] if naming == "api" else flag))
-
-
 def detect_source(adapter: Adapter, database: str | None, schema: str, crm: str = "salesforce") -> Detected:
     """Which naming the CRM tables use (the contact table carries its deleted flags under that
     naming: Salesforce `is_deleted` or `IsDeleted`), whether Fivetran history mode is on
     (`_fivetran_active`), and which optional objects are not synced. All from the CRM's crm.yml.
     Names are matched ignoring case: Snowflake stores them upper."""
-    from toolkit.crm import read_crm
+    from toolkit.crm import deleted_flag_columns, read_crm
 
     data = read_crm(crm)
     title = data.get("title", crm)
@@ -163,25 +155,17 @@ def detect_source(adapter: Adapter, database: str | None, schema: str, crm: str 
             f"init: no {title} contact table in schema {where!r} (looked for: {', '.join(names)}); nothing was written",
             hint="pass --source-schema (and --source-database) naming where the CRM tables are synced",
         )
+    flags = {n: deleted_flag_columns(data, "contact", n)[0] for n in ("fivetran", "api")}
     naming = ""
     lowered: set[str] = set()
     for candidate in ("fivetran", "api"):
-        cols = contacts[candidate]
-        flags = contact_obj.get("deleted_flags", data["deleted_flags"])[candidate]
-        if cols is not None and _physical(contact_obj, flags[0], candidate).lower() in {
-            c.lower() for c in cols
-        }:
-            naming, lowered = candidate, {c.lower() for c in cols}
+        cols = {c.lower() for c in contacts[candidate] or ()}
+        if flags[candidate].lower() in cols:
+            naming, lowered = candidate, cols
             break
     if not naming:
-        fivetran_flag = _physical(
-            contact_obj, contact_obj.get("deleted_flags", data["deleted_flags"])["fivetran"][0], "fivetran"
-        )
-        api_flag = _physical(
-            contact_obj, contact_obj.get("deleted_flags", data["deleted_flags"])["api"][0], "api"
-        )
         raise ConfigError(
-            f"init: {where}.contact has neither {fivetran_flag} (Fivetran naming) nor {api_flag} (API naming); "
+            f"init: {where}.contact has neither {flags['fivetran']} (Fivetran naming) nor {flags['api']} (API naming); "
             "nothing was written",
             hint="write b2b_project.yml by hand (`b2b init` without --target) and map the columns with source.columns",
         )

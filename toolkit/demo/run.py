@@ -107,6 +107,39 @@ DEMO_SEGMENTS_HUBSPOT = (
 )
 
 
+@dataclass(frozen=True)
+class DemoOrg:
+    """One CRM's synthetic org for `b2b demo`: what builds it and the project written over it."""
+
+    what: str  # for the progress line
+    build: Callable[[Any, int], Manifest | hubspot_org.HubSpotManifest]
+    project: dict[str, str]  # project_yaml() arguments
+    segments: str
+    drop: str = ""  # a scaffold line that does not apply to this CRM
+
+
+DEMO_ORGS = {
+    "salesforce": DemoOrg(
+        "Salesforce org",
+        build,
+        {"name": "demo", "extra_fields": "  account: {territory: territory__c}\n"},
+        DEMO_SEGMENTS,
+    ),
+    "hubspot": DemoOrg(
+        "HubSpot portal",
+        hubspot_org.build,
+        {
+            "name": "demo_hubspot",
+            "crm": "hubspot",
+            "source_schema": "hubspot",
+            "extra_fields": "  account: {}\n",
+        },
+        DEMO_SEGMENTS_HUBSPOT,
+        drop="  salesforce_ids: to_18            # to_18 | keep\n",
+    ),
+}
+
+
 def write_demo_project(
     directory: Path,
     max_contacts: int = 1000,
@@ -114,24 +147,11 @@ def write_demo_project(
     user_sync: bool = True,
     crm: str = "salesforce",
 ) -> None:
+    org = DEMO_ORGS[crm]
     directory.mkdir(parents=True, exist_ok=True)
-    if crm == "hubspot":
-        text = project_yaml(
-            name="demo_hubspot",
-            crm="hubspot",
-            source_schema="hubspot",
-            extra_fields="  account: {}\n",
-            max_contacts=max_contacts,
-        ).replace("  salesforce_ids: to_18            # to_18 | keep\n", "")
-        text = _copy_path(text, catalogs, user_sync)
-        (directory / PROJECT_FILE).write_text(text + DEMO_SEGMENTS_HUBSPOT, encoding="utf-8")
-        (directory / PROFILES_FILE).write_text(profiles_yaml(DEMO_DB), encoding="utf-8")
-        return
-    text = project_yaml(
-        name="demo", extra_fields="  account: {territory: territory__c}\n", max_contacts=max_contacts
-    )
-    text = _copy_path(text, catalogs, user_sync)
-    (directory / PROJECT_FILE).write_text(text + DEMO_SEGMENTS, encoding="utf-8")
+    text = project_yaml(**org.project, max_contacts=max_contacts)  # type: ignore[arg-type]
+    text = _copy_path(text.replace(org.drop, "") if org.drop else text, catalogs, user_sync)
+    (directory / PROJECT_FILE).write_text(text + org.segments, encoding="utf-8")
     (directory / PROFILES_FILE).write_text(profiles_yaml(DEMO_DB), encoding="utf-8")
 
 
@@ -161,7 +181,7 @@ def build_demo_database(
         wal.unlink()
     con = duckdb.connect(str(path))
     try:
-        return hubspot_org.build(con, contacts) if crm == "hubspot" else build(con, contacts)
+        return DEMO_ORGS[crm].build(con, contacts)
     finally:
         con.close()
 
@@ -181,8 +201,7 @@ def run_demo(
     timings: dict[str, float] = {}
     t = time.perf_counter()
     write_demo_project(directory, crm=crm)
-    what = "HubSpot portal" if crm == "hubspot" else "Salesforce org"
-    step(f"building a synthetic {what} with {contacts:,} contacts in {directory / DEMO_DB}")
+    step(f"building a synthetic {DEMO_ORGS[crm].what} with {contacts:,} contacts in {directory / DEMO_DB}")
     manifest = build_demo_database(directory / DEMO_DB, contacts, crm)
     timings["build"] = time.perf_counter() - t
 
