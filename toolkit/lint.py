@@ -41,11 +41,15 @@ def _predicate_select_item(node: exp.Expr) -> bool:
 
 
 def _predicate_argument(node: exp.Expr) -> bool:
-    """A predicate passed as a value (COALESCE(a IN (...), 0)): T-SQL has no boolean values."""
-    if not isinstance(node, (exp.Coalesce, exp.If, exp.Anonymous)):
+    """A predicate passed as a value (COALESCE(a IN (...), 0), CASE WHEN c THEN a = b END):
+    T-SQL has no boolean values."""
+    if isinstance(node, exp.Case):
+        args = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
+    elif isinstance(node, (exp.Coalesce, exp.If, exp.Anonymous)):
+        args = [node.this, *node.expressions] if isinstance(node, exp.Coalesce) else list(node.expressions)
+    else:
         return False
-    args = [node.this, *node.expressions] if isinstance(node, exp.Coalesce) else list(node.expressions)
-    return any(isinstance(a, BOOLEAN_EXPRESSIONS) for a in args)
+    return any(isinstance(a.unnest() if a else a, BOOLEAN_EXPRESSIONS) for a in args)
 
 
 RULES: tuple[Rule, ...] = (
@@ -80,8 +84,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "predicate-argument",
         ("fabric",),
-        "T-SQL has no boolean values: a predicate cannot be a function argument (COALESCE(a IN (...), 0)); "
-        "write the predicate itself, or CASE WHEN ... THEN 1 ELSE 0 END",
+        "T-SQL has no boolean values: a predicate cannot be a function argument (COALESCE(a IN (...), 0)) "
+        "or a CASE result; write the predicate itself, or CASE WHEN ... THEN 1 ELSE 0 END",
         "https://learn.microsoft.com/sql/t-sql/language-elements/case-transact-sql",
         predicate=_predicate_argument,
     ),

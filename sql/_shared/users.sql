@@ -43,7 +43,7 @@ WITH {{ links.pairs_ctes() }}, pipeline AS (
     pl.opportunity_ids, pl.open_opportunity_count, pl.open_pipeline_amount, bc.updated_at
   FROM {{ identity_sql.person_keys() }} AS bc
   LEFT JOIN account_keys AS ak
-    ON ak.ref_key = bc.account_ref
+    ON {{ identity_sql.ref_match('ak', 'account_id', 'bc.account_ref') }}
   LEFT JOIN pipeline AS pl
     ON pl.contact_ref = bc.contact_ref
     {% if identity.strategy == 'mapping' %} AND pl.user_id = bc.user_id{% endif %}

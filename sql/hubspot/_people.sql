@@ -33,3 +33,7 @@
 {#- The rows of `relation` keyed by ref_key: the id as stored (HubSpot ids have one form) -#}
   SELECT k.{{ stored or column }} AS ref_key, k.* FROM {{ relation }} AS k
 {%- endmacro %}
+
+{% macro ref_match(keys, column, raw) -%}
+{{ raw }} = {{ keys }}.ref_key
+{%- endmacro %}

@@ -52,7 +52,7 @@ opportunity_accounts AS (
     MAX(rk.is_primary) AS is_primary
   FROM role_keys AS rk
   JOIN {{ identity_sql.person_keys() }} AS bc
-    ON bc.contact_ref = rk.ref_key
+    ON {{ identity_sql.ref_match('rk', 'contact_id', 'bc.contact_ref') }}
   GROUP BY bc.user_id, bc.contact_ref, rk.opportunity_id
 ), role_opportunities AS (
 {{ identity_sql.ref_keys('roles', 'opportunity_id') }}
@@ -71,7 +71,7 @@ opportunity_accounts AS (
     {% endfor %}
   FROM role_opportunities AS ro
   JOIN {{ live_opportunities() }} AS op
-    ON op.opportunity_id_stored = ro.ref_key
+    ON {{ identity_sql.ref_match('ro', 'opportunity_id', 'op.opportunity_id_stored') }}
   UNION ALL
   SELECT
     bc.user_id,
@@ -84,7 +84,7 @@ opportunity_accounts AS (
     {% endfor %}
   FROM opportunity_accounts AS op
   JOIN {{ identity_sql.person_keys() }} AS bc
-    ON bc.account_ref = op.ref_key
+    ON {{ identity_sql.ref_match('op', 'account_id', 'bc.account_ref') }}
   LEFT JOIN roles AS rl
     ON rl.user_id = bc.user_id AND rl.opportunity_id = op.opportunity_id
   WHERE rl.user_id IS NULL

@@ -27,17 +27,22 @@
 
 {% macro ref_keys(relation, column, stored=none) -%}
 {#- The rows of `relation`, keyed by ref_key: every form a stored reference to its (18-char)
-    `column` may take. That is the id itself and, under identity.salesforce_ids: to_18 and when
-    its checksum is right, its 15-char form (`stored`: the same id as the CRM table holds it, so
-    the checksum test reads the stored id, not the converted one). So `ref_key = raw_reference`
-    equals `column = sfid(raw_reference)`, row for row, without converting the referencing
-    side: the contact table is the big side of these joins, and converting 10M account
-    references per read cost a quarter of a segment's time on DuckDB.
+    `column` may take. That is the id itself and, under identity.salesforce_ids: to_18, its
+    15-char form (`stored`: the same id as the CRM table holds it). Join it with ref_match(),
+    never on ref_key alone: `ref_match(keys, column, raw)` equals `column = sfid(raw)`, row for
+    row, without converting the referencing side: the contact table is the big side of these
+    joins, and converting 10M account references per read cost a quarter of a segment's time
+    on DuckDB.
     The same macro turns a small relation's (converted) reference into the forms a stored id
     may take, so that it joins the big side's stored id: `stored` defaults to `column`. Every
     join of the views has a stored column on one side, which the planners have statistics for:
     a join of two computed keys is estimated from defaults (PostgreSQL: 1/200 per join), and
     a 1000x overestimate sizes hashes and sorts to spill.
+    A 15-char form of an 18-char id is right only when the id's checksum is (an 18-char id whose
+    case was mangled has no 15-char form). That test is ref_match's, on the joined pairs (a
+    15-char reference met a prefix: rare in a Fivetran org, whose ids are 18 chars), not here on
+    every row: computing the checksum of every row was a third of a segment's time on DuckDB.
+    ref_exact is 1 on the rows that need no test.
     The relation is read once, crossed with its two forms (not a UNION ALL of two reads): Spark
     inlines every reference, and nested unions doubled the plan per level until the driver ran
     out of heap. -#}
@@ -45,13 +50,26 @@
 {% if ids_to_18 %}
   SELECT
     CASE WHEN f.form = 1 THEN k.{{ column }} ELSE SUBSTRING(k.{{ stored }}, 1, 15) END AS ref_key,
+    CASE WHEN f.form = 1 OR LENGTH(k.{{ stored }}) = 15 THEN 1 ELSE 0 END AS ref_exact,
     k.*
   FROM {{ relation }} AS k
   CROSS JOIN (SELECT 1 AS form UNION ALL SELECT 2 AS form) AS f
-  WHERE f.form = 1
-    OR LENGTH(k.{{ stored }}) = 15
-    OR (LENGTH(k.{{ stored }}) = 18 AND SUBSTRING(k.{{ stored }}, 16, 3) = B2B_SF18_SUFFIX(k.{{ stored }}))
+  WHERE f.form = 1 OR LENGTH(k.{{ stored }}) = 15 OR LENGTH(k.{{ stored }}) = 18
 {% else %}
   SELECT k.{{ column }} AS ref_key, k.* FROM {{ relation }} AS k
 {% endif %}
+{%- endmacro %}
+
+{% macro ref_match(keys, column, raw) -%}
+{#- The join condition of ref_keys' rows `keys` to a stored reference `raw`: `keys.column =
+    sfid(raw)`. A 15-char form of an 18-char id (ref_exact = 0) matches only a 15-char `raw`
+    whose 18-char id it is (the checksum test, on the joined pairs only). The test is B2B_OR_ELSE
+    (a CASE), not an OR (see toolkit/dialects/base.py) nor `CASE ... END <> 0`, which DuckDB
+    also rewrote onto the keys' side (raw equals ref_key there) and ran on every row. -#}
+{%- if ids_to_18 -%}
+{{ raw }} = {{ keys }}.ref_key
+  AND B2B_OR_ELSE({{ keys }}.ref_exact = 1, {{ sfid(raw) }} = {{ keys }}.{{ column }})
+{%- else -%}
+{{ raw }} = {{ keys }}.ref_key
+{%- endif -%}
 {%- endmacro %}

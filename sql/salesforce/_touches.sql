@@ -47,7 +47,7 @@ account_versions AS (
   SELECT bc.user_id, rv.opportunity_id, rv.changed_at
   FROM role_versions AS rv
   JOIN {{ identity_sql.person_keys() }} AS bc
-    ON bc.contact_ref = rv.ref_key
+    ON {{ identity_sql.ref_match('rv', 'contact_id', 'bc.contact_ref') }}
 ), role_opportunities AS (
 {{ identity_sql.ref_keys('person_roles', 'opportunity_id') }}
 ), touches AS (
@@ -57,12 +57,12 @@ account_versions AS (
   SELECT bc.user_id, av.changed_at
   FROM {{ identity_sql.person_keys() }} AS bc
   JOIN account_versions AS av
-    ON av.ref_key = bc.account_ref
+    ON {{ identity_sql.ref_match('av', 'account_id', 'bc.account_ref') }}
   UNION ALL
   SELECT bc.user_id, ov.changed_at
   FROM {{ identity_sql.person_keys() }} AS bc
   JOIN opportunity_versions AS ov
-    ON ov.ref_key = bc.account_ref
+    ON {{ identity_sql.ref_match('ov', 'account_id', 'bc.account_ref') }}
   UNION ALL
   SELECT pr.user_id, pr.changed_at
   FROM person_roles AS pr
@@ -70,7 +70,7 @@ account_versions AS (
   SELECT ro.user_id, {{ o.changed('o') }} AS changed_at
   FROM role_opportunities AS ro
   JOIN {{ o.table }} AS o
-    ON {{ o.col('o', 'id') }} = ro.ref_key
+    ON {{ identity_sql.ref_match('ro', 'opportunity_id', o.col('o', 'id')) }}
   WHERE {{ o.current('o') }}1 = 1
   UNION ALL
   SELECT bl.user_id, bl.updated_at AS changed_at

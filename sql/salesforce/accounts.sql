@@ -63,7 +63,7 @@ WITH account_keys AS (
   SELECT bc.user_id, rk.account_id, MAX(rk.is_direct) AS is_direct, MAX(rk.linked_at) AS linked_at
   FROM relation_keys AS rk
   JOIN {{ identity_sql.person_keys() }} AS bc
-    ON bc.contact_ref = rk.ref_key
+    ON {{ identity_sql.ref_match('rk', 'contact_id', 'bc.contact_ref') }}
   WHERE bc.account_ref IS NULL OR {{ sfid('bc.account_ref') }} <> rk.account_id
   GROUP BY bc.user_id, rk.account_id
 ), relation_accounts AS (
@@ -75,13 +75,13 @@ WITH account_keys AS (
   SELECT bc.user_id, 1 AS is_direct, bc.updated_at AS linked_at, {{ account_columns('ak') }}
   FROM {{ identity_sql.person_keys() }} AS bc
   JOIN account_keys AS ak
-    ON ak.ref_key = bc.account_ref
+    ON {{ identity_sql.ref_match('ak', 'account_id', 'bc.account_ref') }}
 {% if r.present %}
   UNION ALL
   SELECT ra.user_id, ra.is_direct, ra.linked_at, {{ account_columns('ac') }}
   FROM relation_accounts AS ra
   JOIN {{ live_accounts() }} AS ac
-    ON ac.account_id_stored = ra.ref_key
+    ON {{ identity_sql.ref_match('ra', 'account_id', 'ac.account_id_stored') }}
 {% endif %}
 )
 SELECT

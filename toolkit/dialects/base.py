@@ -16,6 +16,10 @@ Placeholders:
   B2B_JSON_IS_OBJECT(s)  the string parses as a JSON object (validate)
   B2B_JSON_FIELD(s, 'k') the JSON text of the top-level key k of the JSON string s (validate)
   B2B_IS_TRUE(b), B2B_IS_NOT_TRUE(b), B2B_IS_NOT_FALSE(b)  boolean tests where NULL is neither
+  B2B_OR_ELSE(a, b)      a condition (a WHERE or ON conjunct): a, or else b, which is evaluated only
+                         where a is not true. A boolean CASE: PostgreSQL estimates it at 1/2 (an OR
+                         of two unknown equalities at 1/100), and DuckDB leaves it on the joined
+                         pairs (`CASE ... END <> 0` it moved below a join, onto every row)
 """
 
 from __future__ import annotations
@@ -92,6 +96,8 @@ class TargetDialect:
     IS_TRUE: ClassVar[str] = ":x IS TRUE"
     IS_NOT_TRUE: ClassVar[str] = ":x IS NOT TRUE"
     IS_NOT_FALSE: ClassVar[str] = ":x IS NOT FALSE"
+    #: a condition: :x, or else :y (evaluated where :x is not true); in a WHERE or ON only
+    OR_ELSE: ClassVar[str] = "CASE WHEN :x THEN TRUE ELSE :y END"
     #: JSON object builder (variadic key, value, ...) and how its result becomes a string
     JSON_OBJECT_FN: ClassVar[str] = "JSON_OBJECT"
     JSON_TO_TEXT: ClassVar[str] = "CAST(:x AS TEXT)"
@@ -211,6 +217,8 @@ class TargetDialect:
                 }
                 if fname in tests:
                     return self.fragment(tests[fname], x=args[0].transform(_swap))
+                if fname == "B2B_OR_ELSE":
+                    return self.fragment(self.OR_ELSE, x=args[0].transform(_swap), y=args[1].transform(_swap))
                 if fname == "B2B_JSON_OBJECT":
                     # its arguments may hold placeholders too; transform() does not revisit them.
                     # An object nested in another stays a JSON value (not its text).

@@ -21,6 +21,8 @@ class Fabric(TargetDialect):
     IS_TRUE = "COALESCE(:x, 0) = 1"
     IS_NOT_TRUE = "COALESCE(:x, 0) = 0"
     IS_NOT_FALSE = "COALESCE(:x, 1) = 1"
+    # a CASE cannot return a predicate; as a WHERE/ON conjunct, the OR filters the same rows
+    OR_ELSE = "(:x OR :y)"
     ID_ARRAY_AGG = "'[' + STRING_AGG(CONCAT('\"', :x, '\"'), ',') WITHIN GROUP (ORDER BY :x) + ']'"
     EMPTY_ID_ARRAY = "'[]'"
     GRANT_SELECT = "GRANT SELECT ON {view} TO {role}"

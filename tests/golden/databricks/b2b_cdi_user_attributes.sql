@@ -7,6 +7,7 @@ WITH account_versions AS (
       THEN k.account_id
       ELSE SUBSTRING(k.account_id_stored, 1, 15)
     END AS ref_key,
+    CASE WHEN f.form = 1 OR LENGTH(k.account_id_stored) = 15 THEN 1 ELSE 0 END AS ref_exact,
     k.*
   FROM (
     SELECT
@@ -31,90 +32,7 @@ WITH account_versions AS (
       2 AS form
   ) AS f
   WHERE
-    f.form = 1
-    OR LENGTH(k.account_id_stored) = 15
-    OR (
-      LENGTH(k.account_id_stored) = 18
-      AND SUBSTRING(k.account_id_stored, 16, 3) = SUBSTRING(
-        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-        (
-          CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 1, 1)) BETWEEN 65 AND 90
-            THEN 1
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 2, 1)) BETWEEN 65 AND 90
-            THEN 2
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 3, 1)) BETWEEN 65 AND 90
-            THEN 4
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 4, 1)) BETWEEN 65 AND 90
-            THEN 8
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 5, 1)) BETWEEN 65 AND 90
-            THEN 16
-            ELSE 0
-          END
-        ) + 1,
-        1
-      ) || SUBSTRING(
-        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-        (
-          CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 6, 1)) BETWEEN 65 AND 90
-            THEN 1
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 7, 1)) BETWEEN 65 AND 90
-            THEN 2
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 8, 1)) BETWEEN 65 AND 90
-            THEN 4
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 9, 1)) BETWEEN 65 AND 90
-            THEN 8
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 10, 1)) BETWEEN 65 AND 90
-            THEN 16
-            ELSE 0
-          END
-        ) + 1,
-        1
-      ) || SUBSTRING(
-        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-        (
-          CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 11, 1)) BETWEEN 65 AND 90
-            THEN 1
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 12, 1)) BETWEEN 65 AND 90
-            THEN 2
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 13, 1)) BETWEEN 65 AND 90
-            THEN 4
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 14, 1)) BETWEEN 65 AND 90
-            THEN 8
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 15, 1)) BETWEEN 65 AND 90
-            THEN 16
-            ELSE 0
-          END
-        ) + 1,
-        1
-      )
-    )
+    f.form = 1 OR LENGTH(k.account_id_stored) = 15 OR LENGTH(k.account_id_stored) = 18
 ), opportunity_versions AS (
   SELECT
     CASE
@@ -122,6 +40,7 @@ WITH account_versions AS (
       THEN k.account_id
       ELSE SUBSTRING(k.account_id_stored, 1, 15)
     END AS ref_key,
+    CASE WHEN f.form = 1 OR LENGTH(k.account_id_stored) = 15 THEN 1 ELSE 0 END AS ref_exact,
     k.*
   FROM (
     SELECT
@@ -146,93 +65,11 @@ WITH account_versions AS (
       2 AS form
   ) AS f
   WHERE
-    f.form = 1
-    OR LENGTH(k.account_id_stored) = 15
-    OR (
-      LENGTH(k.account_id_stored) = 18
-      AND SUBSTRING(k.account_id_stored, 16, 3) = SUBSTRING(
-        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-        (
-          CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 1, 1)) BETWEEN 65 AND 90
-            THEN 1
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 2, 1)) BETWEEN 65 AND 90
-            THEN 2
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 3, 1)) BETWEEN 65 AND 90
-            THEN 4
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 4, 1)) BETWEEN 65 AND 90
-            THEN 8
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 5, 1)) BETWEEN 65 AND 90
-            THEN 16
-            ELSE 0
-          END
-        ) + 1,
-        1
-      ) || SUBSTRING(
-        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-        (
-          CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 6, 1)) BETWEEN 65 AND 90
-            THEN 1
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 7, 1)) BETWEEN 65 AND 90
-            THEN 2
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 8, 1)) BETWEEN 65 AND 90
-            THEN 4
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 9, 1)) BETWEEN 65 AND 90
-            THEN 8
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 10, 1)) BETWEEN 65 AND 90
-            THEN 16
-            ELSE 0
-          END
-        ) + 1,
-        1
-      ) || SUBSTRING(
-        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-        (
-          CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 11, 1)) BETWEEN 65 AND 90
-            THEN 1
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 12, 1)) BETWEEN 65 AND 90
-            THEN 2
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 13, 1)) BETWEEN 65 AND 90
-            THEN 4
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 14, 1)) BETWEEN 65 AND 90
-            THEN 8
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.account_id_stored, 15, 1)) BETWEEN 65 AND 90
-            THEN 16
-            ELSE 0
-          END
-        ) + 1,
-        1
-      )
-    )
+    f.form = 1 OR LENGTH(k.account_id_stored) = 15 OR LENGTH(k.account_id_stored) = 18
 ), role_versions AS (
   SELECT
     CASE WHEN f.form = 1 THEN k.contact_id ELSE SUBSTRING(k.contact_id, 1, 15) END AS ref_key,
+    CASE WHEN f.form = 1 OR LENGTH(k.contact_id) = 15 THEN 1 ELSE 0 END AS ref_exact,
     k.*
   FROM (
     SELECT
@@ -257,30 +94,7 @@ WITH account_versions AS (
       2 AS form
   ) AS f
   WHERE
-    f.form = 1
-    OR LENGTH(k.contact_id) = 15
-    OR (
-      LENGTH(k.contact_id) = 18
-      AND SUBSTRING(k.contact_id, 16, 3) = SUBSTRING(
-        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-        (
-          CASE WHEN ASCII(SUBSTRING(k.contact_id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.contact_id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.contact_id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.contact_id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.contact_id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-        ) + 1,
-        1
-      ) || SUBSTRING(
-        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-        (
-          CASE WHEN ASCII(SUBSTRING(k.contact_id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.contact_id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.contact_id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.contact_id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.contact_id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-        ) + 1,
-        1
-      ) || SUBSTRING(
-        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-        (
-          CASE WHEN ASCII(SUBSTRING(k.contact_id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.contact_id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.contact_id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.contact_id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(k.contact_id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END
-        ) + 1,
-        1
-      )
-    )
+    f.form = 1 OR LENGTH(k.contact_id) = 15 OR LENGTH(k.contact_id) = 18
 ), person_roles AS (
   SELECT
     bc.user_id,
@@ -318,6 +132,11 @@ WITH account_versions AS (
     ) AS pk
   ) AS bc
     ON bc.contact_ref = rv.ref_key
+    AND CASE
+      WHEN rv.ref_exact = 1
+      THEN TRUE
+      ELSE CASE WHEN LENGTH(bc.contact_ref) = 15 THEN bc.contact_ref || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.contact_ref, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.contact_ref, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.contact_ref, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) ELSE bc.contact_ref END = rv.contact_id
+    END
 ), role_opportunities AS (
   SELECT
     CASE
@@ -325,6 +144,7 @@ WITH account_versions AS (
       THEN k.opportunity_id
       ELSE SUBSTRING(k.opportunity_id, 1, 15)
     END AS ref_key,
+    CASE WHEN f.form = 1 OR LENGTH(k.opportunity_id) = 15 THEN 1 ELSE 0 END AS ref_exact,
     k.*
   FROM person_roles AS k
   CROSS JOIN (
@@ -335,90 +155,7 @@ WITH account_versions AS (
       2 AS form
   ) AS f
   WHERE
-    f.form = 1
-    OR LENGTH(k.opportunity_id) = 15
-    OR (
-      LENGTH(k.opportunity_id) = 18
-      AND SUBSTRING(k.opportunity_id, 16, 3) = SUBSTRING(
-        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-        (
-          CASE
-            WHEN ASCII(SUBSTRING(k.opportunity_id, 1, 1)) BETWEEN 65 AND 90
-            THEN 1
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.opportunity_id, 2, 1)) BETWEEN 65 AND 90
-            THEN 2
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.opportunity_id, 3, 1)) BETWEEN 65 AND 90
-            THEN 4
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.opportunity_id, 4, 1)) BETWEEN 65 AND 90
-            THEN 8
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.opportunity_id, 5, 1)) BETWEEN 65 AND 90
-            THEN 16
-            ELSE 0
-          END
-        ) + 1,
-        1
-      ) || SUBSTRING(
-        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-        (
-          CASE
-            WHEN ASCII(SUBSTRING(k.opportunity_id, 6, 1)) BETWEEN 65 AND 90
-            THEN 1
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.opportunity_id, 7, 1)) BETWEEN 65 AND 90
-            THEN 2
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.opportunity_id, 8, 1)) BETWEEN 65 AND 90
-            THEN 4
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.opportunity_id, 9, 1)) BETWEEN 65 AND 90
-            THEN 8
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.opportunity_id, 10, 1)) BETWEEN 65 AND 90
-            THEN 16
-            ELSE 0
-          END
-        ) + 1,
-        1
-      ) || SUBSTRING(
-        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
-        (
-          CASE
-            WHEN ASCII(SUBSTRING(k.opportunity_id, 11, 1)) BETWEEN 65 AND 90
-            THEN 1
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.opportunity_id, 12, 1)) BETWEEN 65 AND 90
-            THEN 2
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.opportunity_id, 13, 1)) BETWEEN 65 AND 90
-            THEN 4
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.opportunity_id, 14, 1)) BETWEEN 65 AND 90
-            THEN 8
-            ELSE 0
-          END + CASE
-            WHEN ASCII(SUBSTRING(k.opportunity_id, 15, 1)) BETWEEN 65 AND 90
-            THEN 16
-            ELSE 0
-          END
-        ) + 1,
-        1
-      )
-    )
+    f.form = 1 OR LENGTH(k.opportunity_id) = 15 OR LENGTH(k.opportunity_id) = 18
 ), touches AS (
   SELECT
     bc.user_id,
@@ -488,7 +225,12 @@ WITH account_versions AS (
     ) AS pk
   ) AS bc
   JOIN account_versions AS av
-    ON av.ref_key = bc.account_ref
+    ON bc.account_ref = av.ref_key
+    AND CASE
+      WHEN av.ref_exact = 1
+      THEN TRUE
+      ELSE CASE WHEN LENGTH(bc.account_ref) = 15 THEN bc.account_ref || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.account_ref, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.account_ref, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.account_ref, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) ELSE bc.account_ref END = av.account_id
+    END
   UNION ALL
   SELECT
     bc.user_id,
@@ -524,7 +266,12 @@ WITH account_versions AS (
     ) AS pk
   ) AS bc
   JOIN opportunity_versions AS ov
-    ON ov.ref_key = bc.account_ref
+    ON bc.account_ref = ov.ref_key
+    AND CASE
+      WHEN ov.ref_exact = 1
+      THEN TRUE
+      ELSE CASE WHEN LENGTH(bc.account_ref) = 15 THEN bc.account_ref || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.account_ref, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.account_ref, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.account_ref, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) ELSE bc.account_ref END = ov.account_id
+    END
   UNION ALL
   SELECT
     pr.user_id,
@@ -543,6 +290,11 @@ WITH account_versions AS (
   FROM role_opportunities AS ro
   JOIN salesforce.opportunity AS o
     ON o.id = ro.ref_key
+    AND CASE
+      WHEN ro.ref_exact = 1
+      THEN TRUE
+      ELSE CASE WHEN LENGTH(o.id) = 15 THEN o.id || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(o.id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(o.id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(o.id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) ELSE o.id END = ro.opportunity_id
+    END
   WHERE
     1 = 1
   UNION ALL

@@ -7,6 +7,7 @@ WITH account_versions AS (
       THEN k.account_id
       ELSE SUBSTRING(k.account_id_stored FROM 1 FOR 15)
     END AS ref_key,
+    CASE WHEN f.form = 1 OR LENGTH(k.account_id_stored) = 15 THEN 1 ELSE 0 END AS ref_exact,
     k.*
   FROM (
     SELECT
@@ -31,78 +32,7 @@ WITH account_versions AS (
       2 AS form
   ) AS f
   WHERE
-    f.form = 1
-    OR LENGTH(k.account_id_stored) = 15
-    OR (
-      LENGTH(k.account_id_stored) = 18
-      AND SUBSTRING(k.account_id_stored FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-        CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 1 FOR 1)) BETWEEN 65 AND 90
-          THEN 1
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 2 FOR 1)) BETWEEN 65 AND 90
-          THEN 2
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 3 FOR 1)) BETWEEN 65 AND 90
-          THEN 4
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 4 FOR 1)) BETWEEN 65 AND 90
-          THEN 8
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 5 FOR 1)) BETWEEN 65 AND 90
-          THEN 16
-          ELSE 0
-        END
-      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-        CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 6 FOR 1)) BETWEEN 65 AND 90
-          THEN 1
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 7 FOR 1)) BETWEEN 65 AND 90
-          THEN 2
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 8 FOR 1)) BETWEEN 65 AND 90
-          THEN 4
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 9 FOR 1)) BETWEEN 65 AND 90
-          THEN 8
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 10 FOR 1)) BETWEEN 65 AND 90
-          THEN 16
-          ELSE 0
-        END
-      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-        CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 11 FOR 1)) BETWEEN 65 AND 90
-          THEN 1
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 12 FOR 1)) BETWEEN 65 AND 90
-          THEN 2
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 13 FOR 1)) BETWEEN 65 AND 90
-          THEN 4
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 14 FOR 1)) BETWEEN 65 AND 90
-          THEN 8
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 15 FOR 1)) BETWEEN 65 AND 90
-          THEN 16
-          ELSE 0
-        END
-      ) + 1 FOR 1)
-    )
+    f.form = 1 OR LENGTH(k.account_id_stored) = 15 OR LENGTH(k.account_id_stored) = 18
 ), opportunity_versions AS (
   SELECT
     CASE
@@ -110,6 +40,7 @@ WITH account_versions AS (
       THEN k.account_id
       ELSE SUBSTRING(k.account_id_stored FROM 1 FOR 15)
     END AS ref_key,
+    CASE WHEN f.form = 1 OR LENGTH(k.account_id_stored) = 15 THEN 1 ELSE 0 END AS ref_exact,
     k.*
   FROM (
     SELECT
@@ -134,78 +65,7 @@ WITH account_versions AS (
       2 AS form
   ) AS f
   WHERE
-    f.form = 1
-    OR LENGTH(k.account_id_stored) = 15
-    OR (
-      LENGTH(k.account_id_stored) = 18
-      AND SUBSTRING(k.account_id_stored FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-        CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 1 FOR 1)) BETWEEN 65 AND 90
-          THEN 1
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 2 FOR 1)) BETWEEN 65 AND 90
-          THEN 2
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 3 FOR 1)) BETWEEN 65 AND 90
-          THEN 4
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 4 FOR 1)) BETWEEN 65 AND 90
-          THEN 8
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 5 FOR 1)) BETWEEN 65 AND 90
-          THEN 16
-          ELSE 0
-        END
-      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-        CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 6 FOR 1)) BETWEEN 65 AND 90
-          THEN 1
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 7 FOR 1)) BETWEEN 65 AND 90
-          THEN 2
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 8 FOR 1)) BETWEEN 65 AND 90
-          THEN 4
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 9 FOR 1)) BETWEEN 65 AND 90
-          THEN 8
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 10 FOR 1)) BETWEEN 65 AND 90
-          THEN 16
-          ELSE 0
-        END
-      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-        CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 11 FOR 1)) BETWEEN 65 AND 90
-          THEN 1
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 12 FOR 1)) BETWEEN 65 AND 90
-          THEN 2
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 13 FOR 1)) BETWEEN 65 AND 90
-          THEN 4
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 14 FOR 1)) BETWEEN 65 AND 90
-          THEN 8
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 15 FOR 1)) BETWEEN 65 AND 90
-          THEN 16
-          ELSE 0
-        END
-      ) + 1 FOR 1)
-    )
+    f.form = 1 OR LENGTH(k.account_id_stored) = 15 OR LENGTH(k.account_id_stored) = 18
 ), role_versions AS (
   SELECT
     CASE
@@ -213,6 +73,7 @@ WITH account_versions AS (
       THEN k.contact_id
       ELSE SUBSTRING(k.contact_id FROM 1 FOR 15)
     END AS ref_key,
+    CASE WHEN f.form = 1 OR LENGTH(k.contact_id) = 15 THEN 1 ELSE 0 END AS ref_exact,
     k.*
   FROM (
     SELECT
@@ -237,78 +98,7 @@ WITH account_versions AS (
       2 AS form
   ) AS f
   WHERE
-    f.form = 1
-    OR LENGTH(k.contact_id) = 15
-    OR (
-      LENGTH(k.contact_id) = 18
-      AND SUBSTRING(k.contact_id FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-        CASE
-          WHEN ASCII(SUBSTRING(k.contact_id FROM 1 FOR 1)) BETWEEN 65 AND 90
-          THEN 1
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.contact_id FROM 2 FOR 1)) BETWEEN 65 AND 90
-          THEN 2
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.contact_id FROM 3 FOR 1)) BETWEEN 65 AND 90
-          THEN 4
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.contact_id FROM 4 FOR 1)) BETWEEN 65 AND 90
-          THEN 8
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.contact_id FROM 5 FOR 1)) BETWEEN 65 AND 90
-          THEN 16
-          ELSE 0
-        END
-      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-        CASE
-          WHEN ASCII(SUBSTRING(k.contact_id FROM 6 FOR 1)) BETWEEN 65 AND 90
-          THEN 1
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.contact_id FROM 7 FOR 1)) BETWEEN 65 AND 90
-          THEN 2
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.contact_id FROM 8 FOR 1)) BETWEEN 65 AND 90
-          THEN 4
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.contact_id FROM 9 FOR 1)) BETWEEN 65 AND 90
-          THEN 8
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.contact_id FROM 10 FOR 1)) BETWEEN 65 AND 90
-          THEN 16
-          ELSE 0
-        END
-      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-        CASE
-          WHEN ASCII(SUBSTRING(k.contact_id FROM 11 FOR 1)) BETWEEN 65 AND 90
-          THEN 1
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.contact_id FROM 12 FOR 1)) BETWEEN 65 AND 90
-          THEN 2
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.contact_id FROM 13 FOR 1)) BETWEEN 65 AND 90
-          THEN 4
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.contact_id FROM 14 FOR 1)) BETWEEN 65 AND 90
-          THEN 8
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.contact_id FROM 15 FOR 1)) BETWEEN 65 AND 90
-          THEN 16
-          ELSE 0
-        END
-      ) + 1 FOR 1)
-    )
+    f.form = 1 OR LENGTH(k.contact_id) = 15 OR LENGTH(k.contact_id) = 18
 ), person_roles AS (
   SELECT
     bc.user_id,
@@ -346,6 +136,11 @@ WITH account_versions AS (
     ) AS pk
   ) AS bc
     ON bc.contact_ref = rv.ref_key
+    AND CASE
+      WHEN rv.ref_exact = 1
+      THEN TRUE
+      ELSE CASE WHEN LENGTH(bc.contact_ref) = 15 THEN bc.contact_ref || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.contact_ref FROM 1 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref FROM 2 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref FROM 3 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref FROM 4 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref FROM 5 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.contact_ref FROM 6 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref FROM 7 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref FROM 8 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref FROM 9 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref FROM 10 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.contact_ref FROM 11 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref FROM 12 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref FROM 13 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref FROM 14 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.contact_ref FROM 15 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) ELSE bc.contact_ref END = rv.contact_id
+    END
 ), role_opportunities AS (
   SELECT
     CASE
@@ -353,6 +148,7 @@ WITH account_versions AS (
       THEN k.opportunity_id
       ELSE SUBSTRING(k.opportunity_id FROM 1 FOR 15)
     END AS ref_key,
+    CASE WHEN f.form = 1 OR LENGTH(k.opportunity_id) = 15 THEN 1 ELSE 0 END AS ref_exact,
     k.*
   FROM person_roles AS k
   CROSS JOIN (
@@ -363,78 +159,7 @@ WITH account_versions AS (
       2 AS form
   ) AS f
   WHERE
-    f.form = 1
-    OR LENGTH(k.opportunity_id) = 15
-    OR (
-      LENGTH(k.opportunity_id) = 18
-      AND SUBSTRING(k.opportunity_id FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-        CASE
-          WHEN ASCII(SUBSTRING(k.opportunity_id FROM 1 FOR 1)) BETWEEN 65 AND 90
-          THEN 1
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.opportunity_id FROM 2 FOR 1)) BETWEEN 65 AND 90
-          THEN 2
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.opportunity_id FROM 3 FOR 1)) BETWEEN 65 AND 90
-          THEN 4
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.opportunity_id FROM 4 FOR 1)) BETWEEN 65 AND 90
-          THEN 8
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.opportunity_id FROM 5 FOR 1)) BETWEEN 65 AND 90
-          THEN 16
-          ELSE 0
-        END
-      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-        CASE
-          WHEN ASCII(SUBSTRING(k.opportunity_id FROM 6 FOR 1)) BETWEEN 65 AND 90
-          THEN 1
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.opportunity_id FROM 7 FOR 1)) BETWEEN 65 AND 90
-          THEN 2
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.opportunity_id FROM 8 FOR 1)) BETWEEN 65 AND 90
-          THEN 4
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.opportunity_id FROM 9 FOR 1)) BETWEEN 65 AND 90
-          THEN 8
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.opportunity_id FROM 10 FOR 1)) BETWEEN 65 AND 90
-          THEN 16
-          ELSE 0
-        END
-      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
-        CASE
-          WHEN ASCII(SUBSTRING(k.opportunity_id FROM 11 FOR 1)) BETWEEN 65 AND 90
-          THEN 1
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.opportunity_id FROM 12 FOR 1)) BETWEEN 65 AND 90
-          THEN 2
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.opportunity_id FROM 13 FOR 1)) BETWEEN 65 AND 90
-          THEN 4
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.opportunity_id FROM 14 FOR 1)) BETWEEN 65 AND 90
-          THEN 8
-          ELSE 0
-        END + CASE
-          WHEN ASCII(SUBSTRING(k.opportunity_id FROM 15 FOR 1)) BETWEEN 65 AND 90
-          THEN 16
-          ELSE 0
-        END
-      ) + 1 FOR 1)
-    )
+    f.form = 1 OR LENGTH(k.opportunity_id) = 15 OR LENGTH(k.opportunity_id) = 18
 ), touches AS (
   SELECT
     bc.user_id,
@@ -504,7 +229,12 @@ WITH account_versions AS (
     ) AS pk
   ) AS bc
   JOIN account_versions AS av
-    ON av.ref_key = bc.account_ref
+    ON bc.account_ref = av.ref_key
+    AND CASE
+      WHEN av.ref_exact = 1
+      THEN TRUE
+      ELSE CASE WHEN LENGTH(bc.account_ref) = 15 THEN bc.account_ref || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 1 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 2 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 3 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 4 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 5 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 6 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 7 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 8 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 9 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 10 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 11 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 12 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 13 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 14 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 15 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) ELSE bc.account_ref END = av.account_id
+    END
   UNION ALL
   SELECT
     bc.user_id,
@@ -540,7 +270,12 @@ WITH account_versions AS (
     ) AS pk
   ) AS bc
   JOIN opportunity_versions AS ov
-    ON ov.ref_key = bc.account_ref
+    ON bc.account_ref = ov.ref_key
+    AND CASE
+      WHEN ov.ref_exact = 1
+      THEN TRUE
+      ELSE CASE WHEN LENGTH(bc.account_ref) = 15 THEN bc.account_ref || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 1 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 2 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 3 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 4 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 5 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 6 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 7 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 8 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 9 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 10 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 11 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 12 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 13 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 14 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 15 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) ELSE bc.account_ref END = ov.account_id
+    END
   UNION ALL
   SELECT
     pr.user_id,
@@ -559,6 +294,11 @@ WITH account_versions AS (
   FROM role_opportunities AS ro
   JOIN salesforce.opportunity AS o
     ON o.id = ro.ref_key
+    AND CASE
+      WHEN ro.ref_exact = 1
+      THEN TRUE
+      ELSE CASE WHEN LENGTH(o.id) = 15 THEN o.id || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(o.id FROM 1 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 2 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 3 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 4 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 5 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(o.id FROM 6 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 7 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 8 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 9 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 10 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(o.id FROM 11 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 12 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 13 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 14 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(o.id FROM 15 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) ELSE o.id END = ro.opportunity_id
+    END
   WHERE
     1 = 1
   UNION ALL

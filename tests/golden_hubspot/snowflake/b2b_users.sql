@@ -352,7 +352,7 @@ WITH roles AS (
     ) AS pk
   ) AS bc
   LEFT JOIN account_keys AS ak
-    ON ak.ref_key = bc.account_ref
+    ON bc.account_ref = ak.ref_key
   LEFT JOIN pipeline AS pl
     ON pl.contact_ref = bc.contact_ref
   UNION ALL
