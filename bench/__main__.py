@@ -29,8 +29,8 @@ from toolkit.demo.run import DEMO_DB, build_demo_database, write_demo_project
 HERE = Path(__file__).resolve().parent
 DATA = HERE / ".data"
 TARGETS = {
-    "generate_s": 1.0,
-    "validate_over_handwritten": 1.3,
+    "generate_s": 0.5,  # issue 14: the default project (35 files), whole process
+    "validate_over_handwritten": 0.85,  # issue 14: no worse than the session-3 run
     "per_check_over_validate": 2.0,
     "segment_over_handwritten": 1.2,
 }
@@ -276,7 +276,8 @@ def render(results: dict[str, Any]) -> str:
         "",
         "| target | measured | |",
         "|---|---|---|",
-        f"| `b2b generate`, {gen['files']} files, whole process | {gen['timing']['median_s']} s (< {TARGETS['generate_s']} s) | {_mark(gen['timing']['median_s'], TARGETS['generate_s'])} |",
+        f"| `b2b generate`, default project ({gen['files']} files), whole process, warm (unchanged project: the DDL cache) | {gen['timing']['median_s']} s (<= {TARGETS['generate_s']} s) | {_mark(gen['timing']['median_s'], TARGETS['generate_s'])} |",
+        f"| `b2b generate`, the same, cold (a new out folder) | {gen['cold']['median_s']} s (<= {TARGETS['generate_s']} s) | {_mark(gen['cold']['median_s'], TARGETS['generate_s'])} |",
         f"| validate / hand-written minimal SQL | x{big['validate']['validate_over_handwritten']} (<= x{TARGETS['validate_over_handwritten']}) | {_mark(big['validate']['validate_over_handwritten'], TARGETS['validate_over_handwritten'])} |",
         f"| one-query-per-check / validate | x{big['validate']['per_check_over_validate']} | retired (issue 14): the validator's anchor becomes `dbt test` of the exported package |",
         f"| segment over views / hand-written over raw tables | x{big['segment']['segment_over_handwritten']} (<= x{TARGETS['segment_over_handwritten']}) | {_mark(big['segment']['segment_over_handwritten'], TARGETS['segment_over_handwritten'])} |",

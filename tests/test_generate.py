@@ -90,3 +90,53 @@ def test_no_boolean_select_items_on_fabric_and_arrays_only_where_supported(
         assert "ARRAY" in users or "COLLECT_LIST" in users
     else:
         assert "ARRAY_AGG" not in users and "'[]'" in views["users"].ddl
+
+
+def test_generate_cache_serves_an_unchanged_project_and_misses_a_change(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-run over the same out folder reads every view from the cache (nothing is compiled)
+    and writes the same bytes; a config change recompiles exactly the views whose rendered SQL
+    changed, and the result equals a cold run's; a damaged cache file is a cold start."""
+    import toolkit.transpile as transpile
+    from toolkit.ddl_cache import CACHE_FILE
+
+    out = tmp_path / "out"
+    write_views(compile_ddl(ProjectContext(project), list(DIALECTS), cache_dir=out), out)
+    cold = _files(out)
+    assert (out / CACHE_FILE).is_file()
+
+    compiled: list[str] = []
+    real = transpile.compile_view
+
+    def counting(view, dialect):  # type: ignore[no-untyped-def]
+        compiled.append(f"{dialect.name}/{view.entity}")
+        return real(view, dialect)
+
+    monkeypatch.setattr(transpile, "compile_view", counting)
+    monkeypatch.setattr(transpile.os, "cpu_count", lambda: 1)  # in this process, where it is counted
+    write_views(compile_ddl(ProjectContext(project), list(DIALECTS), cache_dir=out), out)
+    assert compiled == []
+    assert _files(out) == cold
+
+    cfg = project / "b2b_project.yml"
+    cfg.write_text(cfg.read_text().replace("prefix: b2b_", "prefix: crm_"))
+    write_views(compile_ddl(ProjectContext(project), list(DIALECTS), cache_dir=out), out / "warm")
+    # every view's name changed: all recompiled, and equal to a run with no cache at all
+    assert len(compiled) == len(cold)
+    write_views(compile_ddl(ProjectContext(project), list(DIALECTS)), tmp_path / "nocache")
+    assert _files(out / "warm") == _files(tmp_path / "nocache")
+
+    compiled.clear()
+    cfg.write_text(cfg.read_text().replace("territory: territory__c", "region: territory__c"))
+    write_views(compile_ddl(ProjectContext(project), list(DIALECTS), cache_dir=out), out / "warm")
+    changed = {c.split("/")[1] for c in compiled}
+    assert "accounts" in changed  # the extra field's column is the accounts view's
+    assert not changed & {"contacts", "leads", "opportunities"}
+    write_views(compile_ddl(ProjectContext(project), list(DIALECTS)), tmp_path / "nocache2")
+    assert _files(out / "warm") == _files(tmp_path / "nocache2")
+
+    (out / CACHE_FILE).write_text("{not json")
+    compiled.clear()
+    write_views(compile_ddl(ProjectContext(project), list(DIALECTS), cache_dir=out), out / "again")
+    assert len(compiled) == len(cold)

@@ -148,9 +148,9 @@ def generate(
     from toolkit.transpile import compile_ddl, write_views
 
     ctx = _ctx(project_dir, profiles_dir, target)
-    views = compile_ddl(ctx, list(dialects) or list(TARGETS))
-    _warn(binding_notes(ctx.crm))
     out = out_dir if out_dir is not None else ctx.project_dir / "target"
+    views = compile_ddl(ctx, list(dialects) or list(TARGETS), cache_dir=out)
+    _warn(binding_notes(ctx.crm))
     paths = write_views(views, out)
     click.echo(
         f"wrote {len(paths)} files to {out}/ ({len({v.dialect for v in views})} dialects x {len({v.entity for v in views})} views)"

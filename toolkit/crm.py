@@ -17,9 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from toolkit.config.project import ProjectConfig
+from toolkit.config.yamlio import safe_load
 from toolkit.errors import ConfigError
 from toolkit.source_schema import SOURCE_SCHEMA_FILE, SourceSchema, SourceTable
 
@@ -98,7 +97,7 @@ def read_crm(name: str) -> dict[str, Any]:
     if not path.exists():
         known = sorted(p.name for p in SQL_ROOT.iterdir() if (p / "crm.yml").exists())
         raise ConfigError(f"source.crm: unknown CRM {name!r}", hint=f"use one of: {', '.join(known)}")
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = safe_load(path.read_text(encoding="utf-8"))
     return data
 
 
@@ -106,7 +105,7 @@ def read_crm(name: str) -> dict[str, Any]:
 def crm_docs(name: str) -> dict[str, dict[str, str]]:
     """sql/<crm>/docs.yml: {views: {entity: text}, columns: {column: text}} (empty when absent)."""
     path = SQL_ROOT / name / "docs.yml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data = safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
     return {"views": dict(data.get("views") or {}), "columns": dict(data.get("columns") or {})}
 
 

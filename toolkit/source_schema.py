@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from toolkit.config.yamlio import safe_load
 from toolkit.errors import ConfigError
 
 SOURCE_SCHEMA_FILE = "source_schema.yml"
@@ -76,7 +77,7 @@ class SourceSchema:
     @classmethod
     def load(cls, path: Path) -> SourceSchema:
         try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+            doc = safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise ConfigError(
                 f"{path}: not valid YAML ({exc})", hint="re-run `b2b inspect` to write it again"

@@ -16,6 +16,8 @@ from sqlglot.errors import UnsupportedError
 
 from toolkit.config.project import ProjectConfig
 from toolkit.context import ProjectContext
+from toolkit.ddl_cache import DdlCache
+from toolkit.ddl_cache import key as ddl_key
 from toolkit.dialects import TargetDialect, get_or_raise
 from toolkit.errors import ConfigError, TemplateError
 from toolkit.render import RenderedView
@@ -83,15 +85,38 @@ def _compile_share(share: int, shares: int) -> list[tuple[int, str]]:
     ]
 
 
-def compile_ddl(ctx: ProjectContext, dialects: list[str]) -> list[ViewFile]:
-    """Every view in every dialect, for `b2b generate`: the same DDL as compile_views, compiled
-    on all cores where the OS can fork (sqlglot is pure Python: one core does ~100 views a
-    second). Trees stay in the workers; the results carry the DDL only."""
+def compile_ddl(ctx: ProjectContext, dialects: list[str], cache_dir: Path | None = None) -> list[ViewFile]:
+    """Every view in every dialect, for `b2b generate`: the same DDL as compile_views. A view
+    whose rendered SQL is unchanged since the last run in `cache_dir` is read from the cache
+    (ddl_cache.py); the others are compiled on all cores where the OS can fork (sqlglot is pure
+    Python: one core does ~100 views a second). Trees stay in the workers; the results carry
+    the DDL only."""
     global _WORK
-    rendered = ctx.renderer().render_all(ctx.project.entities())
-    jobs = [(v, d) for d in dialects for v in rendered]
-    shares = min(os.cpu_count() or 1, 4, len(dialects))
+    renderer = ctx.renderer()
+    targets = [get_or_raise(d) for d in dialects]
+    cache = DdlCache(cache_dir)
+    names: list[tuple[str, exp.Table]] = []  # (entity, view name) per rendered view
+    keys: dict[tuple[int, int], str] = {}  # (dialect index, view index) -> cache key
+    ddl_at: dict[tuple[int, int], str] = {}
+    misses: list[tuple[int, int]] = []
+    views: dict[int, RenderedView] = {}
+    for vi, entity in enumerate(ctx.project.entities()):
+        path, text = renderer.render_text(entity)
+        name = renderer.view(entity)
+        names.append((entity, name))
+        label = f"{path.parent.name}/{path.name}"
+        for di, d in enumerate(targets):
+            keys[di, vi] = k = ddl_key(text, name.sql(), label, d.name)
+            hit = cache.get(k)
+            if hit is None:
+                if vi not in views:
+                    views[vi] = renderer.parse(entity, path, text)
+                misses.append((di, vi))
+            else:
+                ddl_at[di, vi] = hit
+    jobs = [(views[vi], targets[di].name) for di, vi in misses]
     ddl: dict[int, str] = {}
+    shares = min(os.cpu_count() or 1, 4, len(dialects), len(jobs))
     if shares > 1 and "fork" in multiprocessing.get_all_start_methods():
         _WORK = jobs
         try:
@@ -106,7 +131,15 @@ def compile_ddl(ctx: ProjectContext, dialects: list[str]) -> list[ViewFile]:
             _WORK = []
     if not ddl:
         ddl = {i: compile_view(v, get_or_raise(d)).ddl for i, (v, d) in enumerate(jobs)}
-    return [ViewFile(v.entity, get_or_raise(d).name, v.name, ddl[i]) for i, (v, d) in enumerate(jobs)]
+    for i, at in enumerate(misses):
+        ddl_at[at] = ddl[i]
+        cache.put(keys[at], ddl[i])
+    cache.save()
+    return [
+        ViewFile(entity, d.name, name, ddl_at[di, vi])
+        for di, d in enumerate(targets)
+        for vi, (entity, name) in enumerate(names)
+    ]
 
 
 def write_views(views: Sequence[ViewFile], out_dir: Path) -> list[Path]:

@@ -16,6 +16,14 @@ from pydantic import BaseModel, ValidationError
 
 from toolkit.errors import ConfigError
 
+#: libyaml's loader where PyYAML was built with it (about 10x faster than the pure-Python one)
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str) -> Any:
+    return yaml.load(text, Loader=SAFE_LOADER)
+
+
 M = TypeVar("M", bound=BaseModel)
 
 _MISSING = object()
@@ -101,8 +109,8 @@ def load_yaml(path: Path) -> YamlDoc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
     text = raw
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=SAFE_LOADER)
+        data = safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
