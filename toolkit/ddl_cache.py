@@ -65,7 +65,10 @@ class DdlCache:
         """Write this run's entries (only them: the file does not grow with history)."""
         if self.path is None or self.used == self.entries:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"format": FORMAT, "entries": self.used}), encoding="utf-8")
-        tmp.replace(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"format": FORMAT, "entries": self.used}), encoding="utf-8")
+            tmp.replace(self.path)
+        except OSError:  # a cache that cannot be written is a cold start next time, not an error
+            pass

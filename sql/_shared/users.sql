@@ -35,7 +35,7 @@ WITH {{ links.pairs_ctes() }}, pipeline AS (
   WHERE {{ a.live('a') }} AND {{ a.col('a', 'id') }} IS NOT NULL
 )
 {%- endset %}
-{{ identity_sql.ref_keys(accounts, 'account_id', 'account_id_stored') }}
+{{ identity_sql.ref_keys(accounts, 'account_id', 'account_id_stored', test_on='rows') }}
 ), people AS (
   SELECT
     bc.user_id, 'contact' AS person_type, bc.email, bc.account_id, ak.account_name,
@@ -43,7 +43,7 @@ WITH {{ links.pairs_ctes() }}, pipeline AS (
     pl.opportunity_ids, pl.open_opportunity_count, pl.open_pipeline_amount, bc.updated_at
   FROM {{ identity_sql.person_keys() }} AS bc
   LEFT JOIN account_keys AS ak
-    ON {{ identity_sql.ref_match('ak', 'account_id', 'bc.account_ref') }}
+    ON {{ identity_sql.ref_match('ak', 'account_id', 'bc.account_ref', test_on='rows') }}
   LEFT JOIN pipeline AS pl
     ON pl.contact_ref = bc.contact_ref
     {% if identity.strategy == 'mapping' %} AND pl.user_id = bc.user_id{% endif %}

@@ -29,11 +29,11 @@
 {{ shared.person_keys(c, 'company_id', live_contacts(c)) }}
 {%- endmacro %}
 
-{% macro ref_keys(relation, column, stored=none) -%}
+{% macro ref_keys(relation, column, stored=none, test_on='pairs') -%}
 {#- The rows of `relation` keyed by ref_key: the id as stored (HubSpot ids have one form) -#}
   SELECT k.{{ stored or column }} AS ref_key, k.* FROM {{ relation }} AS k
 {%- endmacro %}
 
-{% macro ref_match(keys, column, raw) -%}
+{% macro ref_match(keys, column, raw, test_on='pairs') -%}
 {{ raw }} = {{ keys }}.ref_key
 {%- endmacro %}

@@ -32,7 +32,7 @@ op.opportunity_id, op.account_id, op.opportunity_name, op.stage_name, op.amount,
 opportunity_accounts AS (
   {#- keyed by every form of the owning account's id, so that the contact's stored account id
       joins as it is (no conversion of every contact row) -#}
-{{ identity_sql.ref_keys(live_opportunities(), 'account_id', 'account_id_stored') }}
+{{ identity_sql.ref_keys(live_opportunities(), 'account_id', 'account_id_stored', test_on='rows') }}
 ), role_rows AS (
   SELECT
     {{ sfid(r.col('r', 'contact_id')) }} AS contact_id,
@@ -84,7 +84,7 @@ opportunity_accounts AS (
     {% endfor %}
   FROM opportunity_accounts AS op
   JOIN {{ identity_sql.person_keys() }} AS bc
-    ON {{ identity_sql.ref_match('op', 'account_id', 'bc.account_ref') }}
+    ON {{ identity_sql.ref_match('op', 'account_id', 'bc.account_ref', test_on='rows') }}
   LEFT JOIN roles AS rl
     ON rl.user_id = bc.user_id AND rl.opportunity_id = op.opportunity_id
   WHERE rl.user_id IS NULL

@@ -7,7 +7,7 @@
       this instead of the contacts view: same people, but without the contacts view's
       converted-lead lookup, which a link never needs.
     ref_keys(relation, column): relation's rows once per form a stored reference to its 18-char
-      `column` may take (see the macro).
+      `column` may take (see the macro); ref_match(keys, column, raw) joins them to a stored id.
     Import with context: {% import '_people.sql' as identity_sql with context %} -#}
 {% import '_identity.sql' as shared with context %}
 {% set account_object = 'account' %}
@@ -25,11 +25,11 @@
 {{ shared.person_keys(c, 'account_id', live_contacts(c)) }}
 {%- endmacro %}
 
-{% macro ref_keys(relation, column, stored=none) -%}
+{% macro ref_keys(relation, column, stored=none, test_on='pairs') -%}
 {#- The rows of `relation`, keyed by ref_key: every form a stored reference to its (18-char)
     `column` may take. That is the id itself and, under identity.salesforce_ids: to_18, its
     15-char form (`stored`: the same id as the CRM table holds it). Join it with ref_match(),
-    never on ref_key alone: `ref_match(keys, column, raw)` equals `column = sfid(raw)`, row for
+    with the same `test_on`: `ref_match(keys, column, raw)` equals `column = sfid(raw)`, row for
     row, without converting the referencing side: the contact table is the big side of these
     joins, and converting 10M account references per read cost a quarter of a segment's time
     on DuckDB.
@@ -39,10 +39,14 @@
     a join of two computed keys is estimated from defaults (PostgreSQL: 1/200 per join), and
     a 1000x overestimate sizes hashes and sorts to spill.
     A 15-char form of an 18-char id is right only when the id's checksum is (an 18-char id whose
-    case was mangled has no 15-char form). That test is ref_match's, on the joined pairs (a
-    15-char reference met a prefix: rare in a Fivetran org, whose ids are 18 chars), not here on
-    every row: computing the checksum of every row was a third of a segment's time on DuckDB.
-    ref_exact is 1 on the rows that need no test.
+    case was mangled has no 15-char form). `test_on` says where that test runs:
+      'rows': here, once per row. For a relation whose rows each join many of the other side
+        (an account's or an opportunity's own id, joined by its contacts' account ids).
+      'pairs': in ref_match, on the joined pairs, and only where a 15-char reference met a
+        prefix (rare: Fivetran syncs 18-char ids). For a relation whose rows each join about
+        one row (relation and role rows joining their contact or account): testing every row
+        was a third of a segment's time on DuckDB, while the same test as a join condition on
+        the 2.9M account-owned opportunity pairs at 10M tripled that join's time.
     The relation is read once, crossed with its two forms (not a UNION ALL of two reads): Spark
     inlines every reference, and nested unions doubled the plan per level until the driver ran
     out of heap. -#}
@@ -50,23 +54,31 @@
 {% if ids_to_18 %}
   SELECT
     CASE WHEN f.form = 1 THEN k.{{ column }} ELSE SUBSTRING(k.{{ stored }}, 1, 15) END AS ref_key,
+    {% if test_on == 'pairs' %}
     CASE WHEN f.form = 1 OR LENGTH(k.{{ stored }}) = 15 THEN 1 ELSE 0 END AS ref_exact,
+    {% endif %}
     k.*
   FROM {{ relation }} AS k
   CROSS JOIN (SELECT 1 AS form UNION ALL SELECT 2 AS form) AS f
-  WHERE f.form = 1 OR LENGTH(k.{{ stored }}) = 15 OR LENGTH(k.{{ stored }}) = 18
+  WHERE f.form = 1
+    OR LENGTH(k.{{ stored }}) = 15
+  {% if test_on == 'pairs' %}
+    OR LENGTH(k.{{ stored }}) = 18
+  {% else %}
+    OR (LENGTH(k.{{ stored }}) = 18 AND SUBSTRING(k.{{ stored }}, 16, 3) = B2B_SF18_SUFFIX(k.{{ stored }}))
+  {% endif %}
 {% else %}
   SELECT k.{{ column }} AS ref_key, k.* FROM {{ relation }} AS k
 {% endif %}
 {%- endmacro %}
 
-{% macro ref_match(keys, column, raw) -%}
-{#- The join condition of ref_keys' rows `keys` to a stored reference `raw`: `keys.column =
-    sfid(raw)`. A 15-char form of an 18-char id (ref_exact = 0) matches only a 15-char `raw`
-    whose 18-char id it is (the checksum test, on the joined pairs only). The test is B2B_OR_ELSE
-    (a CASE), not an OR (see toolkit/dialects/base.py) nor `CASE ... END <> 0`, which DuckDB
-    also rewrote onto the keys' side (raw equals ref_key there) and ran on every row. -#}
-{%- if ids_to_18 -%}
+{% macro ref_match(keys, column, raw, test_on='pairs') -%}
+{#- The join condition of ref_keys' rows `keys` (made with the same `test_on`) to a stored
+    reference `raw`: `keys.column = sfid(raw)`. Under 'pairs', a 15-char form of an 18-char id
+    (ref_exact = 0) matches only a 15-char `raw` whose 18-char id it is. That test is
+    B2B_OR_ELSE (a CASE), not an OR (see toolkit/dialects/base.py) nor `CASE ... END <> 0`,
+    which DuckDB rewrote onto the keys' side (raw equals ref_key there) and ran on every row. -#}
+{%- if ids_to_18 and test_on == 'pairs' -%}
 {{ raw }} = {{ keys }}.ref_key
   AND B2B_OR_ELSE({{ keys }}.ref_exact = 1, {{ sfid(raw) }} = {{ keys }}.{{ column }})
 {%- else -%}

@@ -18,7 +18,7 @@ account_versions AS (
   WHERE {{ a.current('a') }}{{ a.col('a', 'id') }} IS NOT NULL
 )
 {%- endset %}
-{{ identity_sql.ref_keys(accounts, 'account_id', 'account_id_stored') }}
+{{ identity_sql.ref_keys(accounts, 'account_id', 'account_id_stored', test_on='rows') }}
 ), opportunity_versions AS (
 {% set opportunities -%}
 (
@@ -30,7 +30,7 @@ account_versions AS (
   WHERE {{ o.current('o') }}{{ o.col('o', 'account_id') }} IS NOT NULL
 )
 {%- endset %}
-{{ identity_sql.ref_keys(opportunities, 'account_id', 'account_id_stored') }}
+{{ identity_sql.ref_keys(opportunities, 'account_id', 'account_id_stored', test_on='rows') }}
 ), role_versions AS (
 {% set roles -%}
 (
@@ -57,12 +57,12 @@ account_versions AS (
   SELECT bc.user_id, av.changed_at
   FROM {{ identity_sql.person_keys() }} AS bc
   JOIN account_versions AS av
-    ON {{ identity_sql.ref_match('av', 'account_id', 'bc.account_ref') }}
+    ON {{ identity_sql.ref_match('av', 'account_id', 'bc.account_ref', test_on='rows') }}
   UNION ALL
   SELECT bc.user_id, ov.changed_at
   FROM {{ identity_sql.person_keys() }} AS bc
   JOIN opportunity_versions AS ov
-    ON {{ identity_sql.ref_match('ov', 'account_id', 'bc.account_ref') }}
+    ON {{ identity_sql.ref_match('ov', 'account_id', 'bc.account_ref', test_on='rows') }}
   UNION ALL
   SELECT pr.user_id, pr.changed_at
   FROM person_roles AS pr

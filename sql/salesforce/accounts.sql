@@ -43,7 +43,7 @@
 )
 {%- endmacro %}
 WITH account_keys AS (
-{{ identity_sql.ref_keys(live_accounts(), 'account_id', 'account_id_stored') }}
+{{ identity_sql.ref_keys(live_accounts(), 'account_id', 'account_id_stored', test_on='rows') }}
 {% if r.present %}
 ), relation_rows AS (
   SELECT
@@ -75,7 +75,7 @@ WITH account_keys AS (
   SELECT bc.user_id, 1 AS is_direct, bc.updated_at AS linked_at, {{ account_columns('ak') }}
   FROM {{ identity_sql.person_keys() }} AS bc
   JOIN account_keys AS ak
-    ON {{ identity_sql.ref_match('ak', 'account_id', 'bc.account_ref') }}
+    ON {{ identity_sql.ref_match('ak', 'account_id', 'bc.account_ref', test_on='rows') }}
 {% if r.present %}
   UNION ALL
   SELECT ra.user_id, ra.is_direct, ra.linked_at, {{ account_columns('ac') }}

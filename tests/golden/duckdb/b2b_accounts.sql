@@ -7,7 +7,6 @@ WITH account_keys AS (
       THEN k.account_id
       ELSE SUBSTRING(k.account_id_stored, 1, 15)
     END AS ref_key,
-    CASE WHEN f.form = 1 OR LENGTH(k.account_id_stored) = 15 THEN 1 ELSE 0 END AS ref_exact,
     k.*
   FROM (
     SELECT
@@ -41,7 +40,90 @@ WITH account_keys AS (
       2 AS form
   ) AS f
   WHERE
-    f.form = 1 OR LENGTH(k.account_id_stored) = 15 OR LENGTH(k.account_id_stored) = 18
+    f.form = 1
+    OR LENGTH(k.account_id_stored) = 15
+    OR (
+      LENGTH(k.account_id_stored) = 18
+      AND SUBSTRING(k.account_id_stored, 16, 3) = SUBSTRING(
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+        (
+          CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 1, 1)) BETWEEN 65 AND 90
+            THEN 1
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 2, 1)) BETWEEN 65 AND 90
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 3, 1)) BETWEEN 65 AND 90
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 4, 1)) BETWEEN 65 AND 90
+            THEN 8
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 5, 1)) BETWEEN 65 AND 90
+            THEN 16
+            ELSE 0
+          END
+        ) + 1,
+        1
+      ) || SUBSTRING(
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+        (
+          CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 6, 1)) BETWEEN 65 AND 90
+            THEN 1
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 7, 1)) BETWEEN 65 AND 90
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 8, 1)) BETWEEN 65 AND 90
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 9, 1)) BETWEEN 65 AND 90
+            THEN 8
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 10, 1)) BETWEEN 65 AND 90
+            THEN 16
+            ELSE 0
+          END
+        ) + 1,
+        1
+      ) || SUBSTRING(
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+        (
+          CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 11, 1)) BETWEEN 65 AND 90
+            THEN 1
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 12, 1)) BETWEEN 65 AND 90
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 13, 1)) BETWEEN 65 AND 90
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 14, 1)) BETWEEN 65 AND 90
+            THEN 8
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 15, 1)) BETWEEN 65 AND 90
+            THEN 16
+            ELSE 0
+          END
+        ) + 1,
+        1
+      )
+    )
 ), relation_rows AS (
   SELECT
     CASE WHEN LENGTH(r.contact_id) = 15 THEN r.contact_id || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(r.contact_id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(r.contact_id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(r.contact_id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) ELSE r.contact_id END AS contact_id,
@@ -190,11 +272,6 @@ WITH account_keys AS (
   ) AS bc
   JOIN account_keys AS ak
     ON bc.account_ref = ak.ref_key
-    AND CASE
-      WHEN ak.ref_exact = 1
-      THEN TRUE
-      ELSE CASE WHEN LENGTH(bc.account_ref) = 15 THEN bc.account_ref || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.account_ref, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.account_ref, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.account_ref, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) ELSE bc.account_ref END = ak.account_id
-    END
   UNION ALL
   SELECT
     ra.user_id,

@@ -7,7 +7,6 @@ WITH account_versions AS (
       THEN k.account_id
       ELSE SUBSTRING(k.account_id_stored, 1, 15)
     END AS ref_key,
-    CASE WHEN f.form = 1 OR LENGTH(k.account_id_stored) = 15 THEN 1 ELSE 0 END AS ref_exact,
     k.*
   FROM (
     SELECT
@@ -32,7 +31,90 @@ WITH account_versions AS (
       2 AS form
   ) AS f
   WHERE
-    f.form = 1 OR LENGTH(k.account_id_stored) = 15 OR LENGTH(k.account_id_stored) = 18
+    f.form = 1
+    OR LENGTH(k.account_id_stored) = 15
+    OR (
+      LENGTH(k.account_id_stored) = 18
+      AND SUBSTRING(k.account_id_stored, 16, 3) = SUBSTRING(
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+        (
+          CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 1, 1)) BETWEEN 65 AND 90
+            THEN 1
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 2, 1)) BETWEEN 65 AND 90
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 3, 1)) BETWEEN 65 AND 90
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 4, 1)) BETWEEN 65 AND 90
+            THEN 8
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 5, 1)) BETWEEN 65 AND 90
+            THEN 16
+            ELSE 0
+          END
+        ) + 1,
+        1
+      ) || SUBSTRING(
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+        (
+          CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 6, 1)) BETWEEN 65 AND 90
+            THEN 1
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 7, 1)) BETWEEN 65 AND 90
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 8, 1)) BETWEEN 65 AND 90
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 9, 1)) BETWEEN 65 AND 90
+            THEN 8
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 10, 1)) BETWEEN 65 AND 90
+            THEN 16
+            ELSE 0
+          END
+        ) + 1,
+        1
+      ) || SUBSTRING(
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+        (
+          CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 11, 1)) BETWEEN 65 AND 90
+            THEN 1
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 12, 1)) BETWEEN 65 AND 90
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 13, 1)) BETWEEN 65 AND 90
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 14, 1)) BETWEEN 65 AND 90
+            THEN 8
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 15, 1)) BETWEEN 65 AND 90
+            THEN 16
+            ELSE 0
+          END
+        ) + 1,
+        1
+      )
+    )
 ), opportunity_versions AS (
   SELECT
     CASE
@@ -40,7 +122,6 @@ WITH account_versions AS (
       THEN k.account_id
       ELSE SUBSTRING(k.account_id_stored, 1, 15)
     END AS ref_key,
-    CASE WHEN f.form = 1 OR LENGTH(k.account_id_stored) = 15 THEN 1 ELSE 0 END AS ref_exact,
     k.*
   FROM (
     SELECT
@@ -65,7 +146,90 @@ WITH account_versions AS (
       2 AS form
   ) AS f
   WHERE
-    f.form = 1 OR LENGTH(k.account_id_stored) = 15 OR LENGTH(k.account_id_stored) = 18
+    f.form = 1
+    OR LENGTH(k.account_id_stored) = 15
+    OR (
+      LENGTH(k.account_id_stored) = 18
+      AND SUBSTRING(k.account_id_stored, 16, 3) = SUBSTRING(
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+        (
+          CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 1, 1)) BETWEEN 65 AND 90
+            THEN 1
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 2, 1)) BETWEEN 65 AND 90
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 3, 1)) BETWEEN 65 AND 90
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 4, 1)) BETWEEN 65 AND 90
+            THEN 8
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 5, 1)) BETWEEN 65 AND 90
+            THEN 16
+            ELSE 0
+          END
+        ) + 1,
+        1
+      ) || SUBSTRING(
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+        (
+          CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 6, 1)) BETWEEN 65 AND 90
+            THEN 1
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 7, 1)) BETWEEN 65 AND 90
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 8, 1)) BETWEEN 65 AND 90
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 9, 1)) BETWEEN 65 AND 90
+            THEN 8
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 10, 1)) BETWEEN 65 AND 90
+            THEN 16
+            ELSE 0
+          END
+        ) + 1,
+        1
+      ) || SUBSTRING(
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+        (
+          CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 11, 1)) BETWEEN 65 AND 90
+            THEN 1
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 12, 1)) BETWEEN 65 AND 90
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 13, 1)) BETWEEN 65 AND 90
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 14, 1)) BETWEEN 65 AND 90
+            THEN 8
+            ELSE 0
+          END + CASE
+            WHEN ASCII(SUBSTRING(k.account_id_stored, 15, 1)) BETWEEN 65 AND 90
+            THEN 16
+            ELSE 0
+          END
+        ) + 1,
+        1
+      )
+    )
 ), role_versions AS (
   SELECT
     CASE WHEN f.form = 1 THEN k.contact_id ELSE SUBSTRING(k.contact_id, 1, 15) END AS ref_key,
@@ -226,11 +390,6 @@ WITH account_versions AS (
   ) AS bc
   JOIN account_versions AS av
     ON bc.account_ref = av.ref_key
-    AND CASE
-      WHEN av.ref_exact = 1
-      THEN TRUE
-      ELSE CASE WHEN LENGTH(bc.account_ref) = 15 THEN bc.account_ref || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.account_ref, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.account_ref, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.account_ref, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) ELSE bc.account_ref END = av.account_id
-    END
   UNION ALL
   SELECT
     bc.user_id,
@@ -267,11 +426,6 @@ WITH account_versions AS (
   ) AS bc
   JOIN opportunity_versions AS ov
     ON bc.account_ref = ov.ref_key
-    AND CASE
-      WHEN ov.ref_exact = 1
-      THEN TRUE
-      ELSE CASE WHEN LENGTH(bc.account_ref) = 15 THEN bc.account_ref || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.account_ref, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.account_ref, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(bc.account_ref, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) ELSE bc.account_ref END = ov.account_id
-    END
   UNION ALL
   SELECT
     pr.user_id,

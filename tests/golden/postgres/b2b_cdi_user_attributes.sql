@@ -7,7 +7,6 @@ WITH account_versions AS (
       THEN k.account_id
       ELSE SUBSTRING(k.account_id_stored FROM 1 FOR 15)
     END AS ref_key,
-    CASE WHEN f.form = 1 OR LENGTH(k.account_id_stored) = 15 THEN 1 ELSE 0 END AS ref_exact,
     k.*
   FROM (
     SELECT
@@ -32,7 +31,78 @@ WITH account_versions AS (
       2 AS form
   ) AS f
   WHERE
-    f.form = 1 OR LENGTH(k.account_id_stored) = 15 OR LENGTH(k.account_id_stored) = 18
+    f.form = 1
+    OR LENGTH(k.account_id_stored) = 15
+    OR (
+      LENGTH(k.account_id_stored) = 18
+      AND SUBSTRING(k.account_id_stored FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+        CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 1 FOR 1)) BETWEEN 65 AND 90
+          THEN 1
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 2 FOR 1)) BETWEEN 65 AND 90
+          THEN 2
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 3 FOR 1)) BETWEEN 65 AND 90
+          THEN 4
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 4 FOR 1)) BETWEEN 65 AND 90
+          THEN 8
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 5 FOR 1)) BETWEEN 65 AND 90
+          THEN 16
+          ELSE 0
+        END
+      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+        CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 6 FOR 1)) BETWEEN 65 AND 90
+          THEN 1
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 7 FOR 1)) BETWEEN 65 AND 90
+          THEN 2
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 8 FOR 1)) BETWEEN 65 AND 90
+          THEN 4
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 9 FOR 1)) BETWEEN 65 AND 90
+          THEN 8
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 10 FOR 1)) BETWEEN 65 AND 90
+          THEN 16
+          ELSE 0
+        END
+      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+        CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 11 FOR 1)) BETWEEN 65 AND 90
+          THEN 1
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 12 FOR 1)) BETWEEN 65 AND 90
+          THEN 2
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 13 FOR 1)) BETWEEN 65 AND 90
+          THEN 4
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 14 FOR 1)) BETWEEN 65 AND 90
+          THEN 8
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 15 FOR 1)) BETWEEN 65 AND 90
+          THEN 16
+          ELSE 0
+        END
+      ) + 1 FOR 1)
+    )
 ), opportunity_versions AS (
   SELECT
     CASE
@@ -40,7 +110,6 @@ WITH account_versions AS (
       THEN k.account_id
       ELSE SUBSTRING(k.account_id_stored FROM 1 FOR 15)
     END AS ref_key,
-    CASE WHEN f.form = 1 OR LENGTH(k.account_id_stored) = 15 THEN 1 ELSE 0 END AS ref_exact,
     k.*
   FROM (
     SELECT
@@ -65,7 +134,78 @@ WITH account_versions AS (
       2 AS form
   ) AS f
   WHERE
-    f.form = 1 OR LENGTH(k.account_id_stored) = 15 OR LENGTH(k.account_id_stored) = 18
+    f.form = 1
+    OR LENGTH(k.account_id_stored) = 15
+    OR (
+      LENGTH(k.account_id_stored) = 18
+      AND SUBSTRING(k.account_id_stored FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+        CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 1 FOR 1)) BETWEEN 65 AND 90
+          THEN 1
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 2 FOR 1)) BETWEEN 65 AND 90
+          THEN 2
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 3 FOR 1)) BETWEEN 65 AND 90
+          THEN 4
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 4 FOR 1)) BETWEEN 65 AND 90
+          THEN 8
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 5 FOR 1)) BETWEEN 65 AND 90
+          THEN 16
+          ELSE 0
+        END
+      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+        CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 6 FOR 1)) BETWEEN 65 AND 90
+          THEN 1
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 7 FOR 1)) BETWEEN 65 AND 90
+          THEN 2
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 8 FOR 1)) BETWEEN 65 AND 90
+          THEN 4
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 9 FOR 1)) BETWEEN 65 AND 90
+          THEN 8
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 10 FOR 1)) BETWEEN 65 AND 90
+          THEN 16
+          ELSE 0
+        END
+      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+        CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 11 FOR 1)) BETWEEN 65 AND 90
+          THEN 1
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 12 FOR 1)) BETWEEN 65 AND 90
+          THEN 2
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 13 FOR 1)) BETWEEN 65 AND 90
+          THEN 4
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 14 FOR 1)) BETWEEN 65 AND 90
+          THEN 8
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 15 FOR 1)) BETWEEN 65 AND 90
+          THEN 16
+          ELSE 0
+        END
+      ) + 1 FOR 1)
+    )
 ), role_versions AS (
   SELECT
     CASE
@@ -230,11 +370,6 @@ WITH account_versions AS (
   ) AS bc
   JOIN account_versions AS av
     ON bc.account_ref = av.ref_key
-    AND CASE
-      WHEN av.ref_exact = 1
-      THEN TRUE
-      ELSE CASE WHEN LENGTH(bc.account_ref) = 15 THEN bc.account_ref || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 1 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 2 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 3 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 4 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 5 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 6 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 7 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 8 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 9 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 10 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 11 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 12 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 13 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 14 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 15 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) ELSE bc.account_ref END = av.account_id
-    END
   UNION ALL
   SELECT
     bc.user_id,
@@ -271,11 +406,6 @@ WITH account_versions AS (
   ) AS bc
   JOIN opportunity_versions AS ov
     ON bc.account_ref = ov.ref_key
-    AND CASE
-      WHEN ov.ref_exact = 1
-      THEN TRUE
-      ELSE CASE WHEN LENGTH(bc.account_ref) = 15 THEN bc.account_ref || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 1 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 2 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 3 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 4 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 5 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 6 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 7 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 8 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 9 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 10 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 11 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 12 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 13 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 14 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 15 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) ELSE bc.account_ref END = ov.account_id
-    END
   UNION ALL
   SELECT
     pr.user_id,

@@ -7,7 +7,6 @@ WITH opportunity_accounts AS (
       THEN k.account_id
       ELSE SUBSTRING(k.account_id_stored FROM 1 FOR 15)
     END AS ref_key,
-    CASE WHEN f.form = 1 OR LENGTH(k.account_id_stored) = 15 THEN 1 ELSE 0 END AS ref_exact,
     k.*
   FROM (
     SELECT
@@ -36,7 +35,78 @@ WITH opportunity_accounts AS (
       2 AS form
   ) AS f
   WHERE
-    f.form = 1 OR LENGTH(k.account_id_stored) = 15 OR LENGTH(k.account_id_stored) = 18
+    f.form = 1
+    OR LENGTH(k.account_id_stored) = 15
+    OR (
+      LENGTH(k.account_id_stored) = 18
+      AND SUBSTRING(k.account_id_stored FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+        CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 1 FOR 1)) BETWEEN 65 AND 90
+          THEN 1
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 2 FOR 1)) BETWEEN 65 AND 90
+          THEN 2
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 3 FOR 1)) BETWEEN 65 AND 90
+          THEN 4
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 4 FOR 1)) BETWEEN 65 AND 90
+          THEN 8
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 5 FOR 1)) BETWEEN 65 AND 90
+          THEN 16
+          ELSE 0
+        END
+      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+        CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 6 FOR 1)) BETWEEN 65 AND 90
+          THEN 1
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 7 FOR 1)) BETWEEN 65 AND 90
+          THEN 2
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 8 FOR 1)) BETWEEN 65 AND 90
+          THEN 4
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 9 FOR 1)) BETWEEN 65 AND 90
+          THEN 8
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 10 FOR 1)) BETWEEN 65 AND 90
+          THEN 16
+          ELSE 0
+        END
+      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+        CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 11 FOR 1)) BETWEEN 65 AND 90
+          THEN 1
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 12 FOR 1)) BETWEEN 65 AND 90
+          THEN 2
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 13 FOR 1)) BETWEEN 65 AND 90
+          THEN 4
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 14 FOR 1)) BETWEEN 65 AND 90
+          THEN 8
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 15 FOR 1)) BETWEEN 65 AND 90
+          THEN 16
+          ELSE 0
+        END
+      ) + 1 FOR 1)
+    )
 ), role_rows AS (
   SELECT
     CASE WHEN LENGTH(r.contact_id) = 15 THEN r.contact_id || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(r.contact_id FROM 1 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id FROM 2 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id FROM 3 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id FROM 4 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id FROM 5 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(r.contact_id FROM 6 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id FROM 7 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id FROM 8 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id FROM 9 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id FROM 10 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(r.contact_id FROM 11 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id FROM 12 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id FROM 13 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id FROM 14 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(r.contact_id FROM 15 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) ELSE r.contact_id END AS contact_id,
@@ -222,11 +292,6 @@ WITH opportunity_accounts AS (
     ) AS pk
   ) AS bc
     ON bc.account_ref = op.ref_key
-    AND CASE
-      WHEN op.ref_exact = 1
-      THEN TRUE
-      ELSE CASE WHEN LENGTH(bc.account_ref) = 15 THEN bc.account_ref || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 1 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 2 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 3 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 4 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 5 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 6 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 7 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 8 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 9 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 10 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 11 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 12 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 13 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 14 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 15 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) ELSE bc.account_ref END = op.account_id
-    END
   LEFT JOIN roles AS rl
     ON rl.user_id = bc.user_id AND rl.opportunity_id = op.opportunity_id
   WHERE
@@ -281,7 +346,6 @@ WITH opportunity_accounts AS (
       THEN k.account_id
       ELSE SUBSTRING(k.account_id_stored FROM 1 FOR 15)
     END AS ref_key,
-    CASE WHEN f.form = 1 OR LENGTH(k.account_id_stored) = 15 THEN 1 ELSE 0 END AS ref_exact,
     k.*
   FROM (
     SELECT
@@ -304,7 +368,78 @@ WITH opportunity_accounts AS (
       2 AS form
   ) AS f
   WHERE
-    f.form = 1 OR LENGTH(k.account_id_stored) = 15 OR LENGTH(k.account_id_stored) = 18
+    f.form = 1
+    OR LENGTH(k.account_id_stored) = 15
+    OR (
+      LENGTH(k.account_id_stored) = 18
+      AND SUBSTRING(k.account_id_stored FROM 16 FOR 3) = SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+        CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 1 FOR 1)) BETWEEN 65 AND 90
+          THEN 1
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 2 FOR 1)) BETWEEN 65 AND 90
+          THEN 2
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 3 FOR 1)) BETWEEN 65 AND 90
+          THEN 4
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 4 FOR 1)) BETWEEN 65 AND 90
+          THEN 8
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 5 FOR 1)) BETWEEN 65 AND 90
+          THEN 16
+          ELSE 0
+        END
+      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+        CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 6 FOR 1)) BETWEEN 65 AND 90
+          THEN 1
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 7 FOR 1)) BETWEEN 65 AND 90
+          THEN 2
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 8 FOR 1)) BETWEEN 65 AND 90
+          THEN 4
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 9 FOR 1)) BETWEEN 65 AND 90
+          THEN 8
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 10 FOR 1)) BETWEEN 65 AND 90
+          THEN 16
+          ELSE 0
+        END
+      ) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (
+        CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 11 FOR 1)) BETWEEN 65 AND 90
+          THEN 1
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 12 FOR 1)) BETWEEN 65 AND 90
+          THEN 2
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 13 FOR 1)) BETWEEN 65 AND 90
+          THEN 4
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 14 FOR 1)) BETWEEN 65 AND 90
+          THEN 8
+          ELSE 0
+        END + CASE
+          WHEN ASCII(SUBSTRING(k.account_id_stored FROM 15 FOR 1)) BETWEEN 65 AND 90
+          THEN 16
+          ELSE 0
+        END
+      ) + 1 FOR 1)
+    )
 ), people AS (
   SELECT
     bc.user_id,
@@ -350,11 +485,6 @@ WITH opportunity_accounts AS (
   ) AS bc
   LEFT JOIN account_keys AS ak
     ON bc.account_ref = ak.ref_key
-    AND CASE
-      WHEN ak.ref_exact = 1
-      THEN TRUE
-      ELSE CASE WHEN LENGTH(bc.account_ref) = 15 THEN bc.account_ref || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 1 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 2 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 3 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 4 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 5 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 6 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 7 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 8 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 9 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 10 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) || SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345' FROM (CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 11 FOR 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 12 FOR 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 13 FOR 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 14 FOR 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(bc.account_ref FROM 15 FOR 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1 FOR 1) ELSE bc.account_ref END = ak.account_id
-    END
   LEFT JOIN pipeline AS pl
     ON pl.contact_ref = bc.contact_ref
   UNION ALL
