@@ -35,11 +35,22 @@ def case_generate(project: Path, repeat: int) -> dict[str, Any]:
     and warm (the same out folder again, nothing changed: every view from the cache). Jinja's
     compiled templates are cached per machine, so after the first run both states have them."""
     with tempfile.TemporaryDirectory(prefix="b2b-bench-gen-") as tmp:
-        core = project_over(project, Path(tmp) / "project", lambda text: text.replace("catalogs: true", "catalogs: false"))
+        core = project_over(
+            project, Path(tmp) / "project", lambda text: text.replace("catalogs: true", "catalogs: false")
+        )
         runs = iter(range(10**6))
 
         def generate(out: Path) -> None:
-            cmd = [sys.executable, "-m", "toolkit.cli", "generate", "--project-dir", str(core), "--out", str(out)]
+            cmd = [
+                sys.executable,
+                "-m",
+                "toolkit.cli",
+                "generate",
+                "--project-dir",
+                str(core),
+                "--out",
+                str(out),
+            ]
             subprocess.run(cmd, check=True, capture_output=True, env=_child_env())
 
         cold = measure(lambda: generate(Path(tmp) / f"cold{next(runs)}"), repeat=repeat)

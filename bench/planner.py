@@ -94,7 +94,6 @@ def case_planner(dsn: str, schema: str = "b2b", repeat: int = 1) -> dict[str, An
 def main() -> None:
     """`python -m bench.planner 1000000`: the cached org at that scale (bench/.data, built when
     missing) loaded into a throwaway PostgreSQL server; writes bench/results-planner.{json,md}."""
-    import json
     import shutil
     import sys
     import tempfile
@@ -120,6 +119,12 @@ def main() -> None:
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
+    write_results(n, out)
+
+
+def write_results(n: int, out: dict[str, Any]) -> None:
+    import json
+
     (HERE / "results-planner.json").write_text(json.dumps({"contacts": n, "views": out}, indent=2) + "\n")
     lines = [
         f"# PostgreSQL's planner on each view at {n:,} contacts (`python -m bench.planner {n}`)",
