@@ -217,6 +217,19 @@ def _mark(value: float, target: float, higher_is_better: bool = False) -> str:
 
 NOTES = """## What the profiles say (DuckDB JSON profiles, 10M contacts)
 
+**Session 7 (after the planner-proof views).** The headline segment is x2.0 at 10M (5.0 s vs
+2.5 s). The profile: sequential scans 2.4 s CPU against 0.66 s (the views read the contact table
+five times: the contacts view, the direct account link, the relation link, the role link and
+the account-owned opportunity link; the hand-written query reads it once into a materialised
+CTE), hash joins 4.9 s against 3.2 s (the id-form crossing doubles build sides; the opportunities
+view dedups account pairs against role pairs; the contacts view's converted-lead LEFT JOIN is
+not eliminated). The checksum test of the 15-char forms, computed on every keyed row, was a third
+of the time at 1M; it now runs per row only for accounts' and opportunities' own ids and on the
+joined pairs elsewhere (ref_keys test_on): the other segments gained 10-50% (emea_event_leads
+x2.03 -> x1.07, vp_mid_market x1.32 -> x1.18), the headline 3%. What is left is the
+planner-proof shape itself (PostgreSQL needs a stored key on one side of every join; DuckDB
+does not): rendering the link joins per planner class is the next lever.
+
 **Segment over the views vs hand-written over raw tables (headline `software_open_pipeline`).**
 x2.94 in the first run; the link views' pair GROUP BYs sat between the segment's filters and the
 scans (fixed: only relation and role links are grouped; the link views join lean person keys).
