@@ -1,0 +1,66 @@
+"""`python -m bench.spark_validate [CONTACTS]`: `b2b validate` on a local Spark session
+(local[2], as the tests run it) over the small demo org (the tests' 3,000 contacts by default),
+after an untimed apply. Issue 14's target: no slower than 53 s. Prints each of two runs; run it on
+an otherwise idle machine (Spark's JVM wants both cores)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from toolkit.apply import apply
+from toolkit.context import ProjectContext
+from toolkit.demo.run import DEMO_DB, build_demo_database, write_demo_project
+from toolkit.validate.runner import run_validation
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+import loaders  # type: ignore[import-not-found]  # noqa: E402
+
+SMALL_ORG = 3000  # tests/conftest.py's SMALL_ORG
+
+
+def main() -> None:
+    from pyspark.sql import SparkSession
+
+    contacts = int(sys.argv[1]) if len(sys.argv) > 1 else SMALL_ORG
+    work = Path(tempfile.mkdtemp(prefix="b2b-bench-spark-"))
+    try:
+        write_demo_project(work)
+        build_demo_database(work / DEMO_DB, contacts)
+        tables = loaders.duckdb_tables(str(work / DEMO_DB))
+        warehouse = work / "warehouse"
+        spark = (
+            SparkSession.builder.master("local[2]")
+            .appName("b2b-bench")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.sql.warehouse.dir", str(warehouse))
+            .getOrCreate()
+        )
+        spark.sparkContext.setLogLevel("ERROR")
+        loaders.load_spark(spark, tables)
+        (work / "profiles.yml").write_text(
+            "b2b:\n  target: spark\n  outputs:\n"
+            f"    spark: {{type: spark, master: 'local[2]', warehouse_dir: '{warehouse}'}}\n",
+            encoding="utf-8",
+        )
+        apply(ProjectContext(work))
+        for _ in range(2):
+            started = time.perf_counter()
+            report = run_validation(ProjectContext(work))
+            print(
+                f"validate on Spark (local[2]), {contacts:,} contacts: "
+                f"{time.perf_counter() - started:.1f} s, {len(report.results)} checks",
+                flush=True,
+            )
+        spark.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
