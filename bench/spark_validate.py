@@ -24,8 +24,6 @@ SMALL_ORG = 3000  # tests/conftest.py's SMALL_ORG
 
 
 def main() -> None:
-    from pyspark.sql import SparkSession
-
     contacts = int(sys.argv[1]) if len(sys.argv) > 1 else SMALL_ORG
     work = Path(tempfile.mkdtemp(prefix="b2b-bench-spark-"))
     try:
@@ -33,15 +31,7 @@ def main() -> None:
         build_demo_database(work / DEMO_DB, contacts)
         tables = loaders.duckdb_tables(str(work / DEMO_DB))
         warehouse = work / "warehouse"
-        spark = (
-            SparkSession.builder.master("local[2]")
-            .appName("b2b-bench")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "2")
-            .config("spark.sql.warehouse.dir", str(warehouse))
-            .getOrCreate()
-        )
-        spark.sparkContext.setLogLevel("ERROR")
+        spark = loaders.local_spark(warehouse, app="b2b-bench")
         loaders.load_spark(spark, tables)
         (work / "profiles.yml").write_text(
             "b2b:\n  target: spark\n  outputs:\n"

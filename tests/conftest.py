@@ -113,18 +113,8 @@ def engine_project(request: pytest.FixtureRequest, project: Path) -> Path:
 def spark_org(org_tables: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A local Spark session (the same one every adapter gets) with the small org loaded."""
     pytest.importorskip("pyspark") if not os.environ.get("CI") else None
-    from pyspark.sql import SparkSession
-
     warehouse = tmp_path_factory.mktemp("spark-warehouse")
-    spark = (
-        SparkSession.builder.master("local[2]")
-        .appName("b2b-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.warehouse.dir", str(warehouse))
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
+    spark = loaders.local_spark(warehouse)
     loaders.load_spark(spark, org_tables)
     yield warehouse
     spark.stop()

@@ -170,3 +170,20 @@ def load_duckdb(
                 con.executemany(f'INSERT INTO "{schema}"."{table}" VALUES ({marks})', rows)
     finally:
         con.close()
+
+
+def local_spark(warehouse: Any, app: str = "b2b-tests") -> Any:
+    """The local Spark session the tests and bench.spark_validate use (the one every adapter gets:
+    local[2], two shuffle partitions, no UI), its warehouse in `warehouse`."""
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName(app)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.warehouse.dir", str(warehouse))
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
