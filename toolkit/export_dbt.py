@@ -132,7 +132,7 @@ def export_dbt(ctx: ProjectContext, out: Path, dialect_name: str | None = None) 
             old.unlink()
             notes.append(f"removed {old.relative_to(out)}: the project no longer builds it")
     columns: dict[str, list[str]] = {}
-    for rendered in renderer.render_all(entities):
+    for rendered in renderer.render_all(entities, dialect.KEY_FORMS):
         name = ctx.project.view_name(rendered.entity)
         tree = dialect.expand(rendered.query.copy())
         calls: dict[str, str] = {}

@@ -237,7 +237,9 @@ class ViewRenderer:
             else None,
         }
 
-    def context(self) -> dict[str, Any]:
+    def context(self, key_forms: str = "cross") -> dict[str, Any]:
+        """The names templates see. `key_forms`: the target dialect's KEY_FORMS (how ref_keys
+        lays out the forms of a stored id)."""
         return {
             "src": self.sources,
             "view": lambda entity: self.view(entity).sql(),
@@ -247,6 +249,7 @@ class ViewRenderer:
             "alias_labels": self.crm.alias_labels,
             "lead_stages": ", ".join(exp.Literal.string(v).sql() for v in self.crm.lead_stages) or "NULL",
             "ids_to_18": self.ids_to_18,
+            "key_forms": key_forms,
             "extras": self._extras,
             "extra_names": self._extra_names,
             "extra_json": self._extra_json,
@@ -255,16 +258,17 @@ class ViewRenderer:
         }
 
     # ---- rendering ---------------------------------------------------------------------
-    def render(self, entity: str) -> RenderedView:
-        return self.parse(entity, *self.render_text(entity))
+    def render(self, entity: str, key_forms: str = "cross") -> RenderedView:
+        return self.parse(entity, *self.render_text(entity, key_forms))
 
-    def render_text(self, entity: str) -> tuple[Path, str]:
-        """The entity's template and its rendered SQL text (canonical dialect, not parsed)."""
+    def render_text(self, entity: str, key_forms: str = "cross") -> tuple[Path, str]:
+        """The entity's template and its rendered SQL text (canonical dialect, not parsed), for
+        dialects whose KEY_FORMS is `key_forms`."""
         name = f"{entity}.sql"
         try:
             template = self.env.get_template(name)
             path = Path(template.filename or name)
-            text = template.render(**self.context())
+            text = template.render(**self.context(key_forms))
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(
                 f"{exc.filename or name}:{exc.lineno}: template syntax error: {exc.message}"
@@ -302,8 +306,10 @@ class ViewRenderer:
             raise TemplateError(f"{path}: a view template must render exactly one SELECT statement")
         return RenderedView(entity, self.view(entity), path, statements[0])
 
-    def render_all(self, entities: tuple[str, ...] = ENTITIES) -> list[RenderedView]:
-        return [self.render(e) for e in entities]
+    def render_all(
+        self, entities: tuple[str, ...] = ENTITIES, key_forms: str = "cross"
+    ) -> list[RenderedView]:
+        return [self.render(e, key_forms) for e in entities]
 
 
 def _template_location(exc: BaseException, fallback: str) -> str:

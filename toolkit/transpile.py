@@ -66,11 +66,15 @@ def compile_views(
     entities: tuple[str, ...] | None = None,
     config: ProjectConfig | None = None,
 ) -> list[CompiledView]:
-    rendered = ctx.renderer(config).render_all(entities or ctx.project.entities(config))
+    renderer = ctx.renderer(config)
+    wanted = entities or ctx.project.entities(config)
+    rendered: dict[str, list[RenderedView]] = {}  # per KEY_FORMS
     out: list[CompiledView] = []
     for name in dialects:
         dialect = get_or_raise(name)
-        out.extend(compile_view(v, dialect) for v in rendered)
+        if dialect.KEY_FORMS not in rendered:
+            rendered[dialect.KEY_FORMS] = renderer.render_all(wanted, dialect.KEY_FORMS)
+        out.extend(compile_view(v, dialect) for v in rendered[dialect.KEY_FORMS])
     return out
 
 
@@ -99,22 +103,22 @@ def compile_ddl(ctx: ProjectContext, dialects: list[str], cache_dir: Path | None
     keys: dict[tuple[int, int], str] = {}  # (dialect index, view index) -> cache key
     ddl_at: dict[tuple[int, int], str] = {}
     misses: list[tuple[int, int]] = []
-    views: dict[int, RenderedView] = {}
+    views: dict[tuple[int, str], RenderedView] = {}  # (view index, KEY_FORMS) -> parsed
     for vi, entity in enumerate(ctx.project.entities()):
-        path, text = renderer.render_text(entity)
         name = renderer.view(entity)
         names.append((entity, name))
-        label = f"{path.parent.name}/{path.name}"
+        texts = {forms: renderer.render_text(entity, forms) for forms in {d.KEY_FORMS for d in targets}}
         for di, d in enumerate(targets):
-            keys[di, vi] = k = ddl_key(text, name.sql(), label, d.name)
+            path, text = texts[d.KEY_FORMS]
+            keys[di, vi] = k = ddl_key(text, name.sql(), f"{path.parent.name}/{path.name}", d.name)
             hit = cache.get(k)
             if hit is None:
-                if vi not in views:
-                    views[vi] = renderer.parse(entity, path, text)
+                if (vi, d.KEY_FORMS) not in views:
+                    views[vi, d.KEY_FORMS] = renderer.parse(entity, path, text)
                 misses.append((di, vi))
             else:
                 ddl_at[di, vi] = hit
-    jobs = [(views[vi], targets[di].name) for di, vi in misses]
+    jobs = [(views[vi, targets[di].KEY_FORMS], targets[di].name) for di, vi in misses]
     ddl: dict[int, str] = {}
     shares = min(os.cpu_count() or 1, 4, len(dialects), len(jobs))
     if shares > 1 and "fork" in multiprocessing.get_all_start_methods():

@@ -25,6 +25,16 @@
 {{ shared.person_keys(c, 'account_id', live_contacts(c)) }}
 {%- endmacro %}
 
+{% macro short_forms(stored, test_on) -%}
+{#- ref_keys: the rows that have a 15-char form (under 'rows', only where it is right) -#}
+LENGTH(k.{{ stored }}) = 15
+  {% if test_on == 'pairs' %}
+    OR LENGTH(k.{{ stored }}) = 18
+  {% else %}
+    OR (LENGTH(k.{{ stored }}) = 18 AND SUBSTRING(k.{{ stored }}, 16, 3) = B2B_SF18_SUFFIX(k.{{ stored }}))
+  {% endif %}
+{%- endmacro %}
+
 {% macro ref_keys(relation, column, stored=none, test_on='pairs') -%}
 {#- The rows of `relation`, keyed by ref_key: every form a stored reference to its (18-char)
     `column` may take. That is the id itself and, under identity.salesforce_ids: to_18, its
@@ -47,11 +57,28 @@
         one row (relation and role rows joining their contact or account): testing every row
         was a third of a segment's time on DuckDB, while the same test as a join condition on
         the 2.9M account-owned opportunity pairs at 10M tripled that join's time.
-    The relation is read once, crossed with its two forms (not a UNION ALL of two reads): Spark
-    inlines every reference, and nested unions doubled the plan per level until the driver ran
-    out of heap. -#}
+    The forms are laid out as the target dialect's KEY_FORMS says (toolkit/dialects/base.py):
+    'cross' reads the relation once, crossed with its two forms: Spark inlines every reference,
+    and nested UNION ALLs doubled its plan per level until the driver ran out of heap. 'union'
+    (DuckDB) is a UNION ALL of two reads: its hash tables build from plain scans, where the
+    crossing's CASE key made the link joins 1.5-3x slower. -#}
 {% set stored = stored or column %}
-{% if ids_to_18 %}
+{% if ids_to_18 and key_forms == 'union' and test_on == 'pairs' %}
+  SELECT k.{{ column }} AS ref_key, k.* FROM {{ relation }} AS k
+{% elif ids_to_18 and key_forms == 'union' %}
+  WITH ref_rows AS (SELECT * FROM {{ relation }} AS k)
+  SELECT k.{{ column }} AS ref_key,{% if test_on == 'pairs' %} 1 AS ref_exact,{% endif %} k.*
+  FROM ref_rows AS k
+  UNION ALL
+  SELECT
+    SUBSTRING(k.{{ stored }}, 1, 15) AS ref_key,
+    {% if test_on == 'pairs' %}
+    CASE WHEN LENGTH(k.{{ stored }}) = 15 THEN 1 ELSE 0 END AS ref_exact,
+    {% endif %}
+    k.*
+  FROM ref_rows AS k
+  WHERE {{ short_forms(stored, test_on) }}
+{% elif ids_to_18 %}
   SELECT
     CASE WHEN f.form = 1 THEN k.{{ column }} ELSE SUBSTRING(k.{{ stored }}, 1, 15) END AS ref_key,
     {% if test_on == 'pairs' %}
@@ -60,13 +87,7 @@
     k.*
   FROM {{ relation }} AS k
   CROSS JOIN (SELECT 1 AS form UNION ALL SELECT 2 AS form) AS f
-  WHERE f.form = 1
-    OR LENGTH(k.{{ stored }}) = 15
-  {% if test_on == 'pairs' %}
-    OR LENGTH(k.{{ stored }}) = 18
-  {% else %}
-    OR (LENGTH(k.{{ stored }}) = 18 AND SUBSTRING(k.{{ stored }}, 16, 3) = B2B_SF18_SUFFIX(k.{{ stored }}))
-  {% endif %}
+  WHERE f.form = 1 OR {{ short_forms(stored, test_on) }}
 {% else %}
   SELECT k.{{ column }} AS ref_key, k.* FROM {{ relation }} AS k
 {% endif %}
@@ -78,7 +99,9 @@
     (ref_exact = 0) matches only a 15-char `raw` whose 18-char id it is. That test is
     B2B_OR_ELSE (a CASE), not an OR (see toolkit/dialects/base.py) nor `CASE ... END <> 0`,
     which DuckDB rewrote onto the keys' side (raw equals ref_key there) and ran on every row. -#}
-{%- if ids_to_18 and test_on == 'pairs' -%}
+{%- if ids_to_18 and test_on == 'pairs' and key_forms == 'union' -%}
+{{ sfid(raw) }} = {{ keys }}.ref_key
+{%- elif ids_to_18 and test_on == 'pairs' -%}
 {{ raw }} = {{ keys }}.ref_key
   AND B2B_OR_ELSE({{ keys }}.ref_exact = 1, {{ sfid(raw) }} = {{ keys }}.{{ column }})
 {%- else -%}
