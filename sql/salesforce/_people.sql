@@ -57,26 +57,25 @@ LENGTH(k.{{ stored }}) = 15
         one row (relation and role rows joining their contact or account): testing every row
         was a third of a segment's time on DuckDB, while the same test as a join condition on
         the 2.9M account-owned opportunity pairs at 10M tripled that join's time.
-    The forms are laid out as the target dialect's KEY_FORMS says (toolkit/dialects/base.py):
-    'cross' reads the relation once, crossed with its two forms: Spark inlines every reference,
-    and nested UNION ALLs doubled its plan per level until the driver ran out of heap. 'union'
-    (DuckDB) is a UNION ALL of two reads: its hash tables build from plain scans, where the
-    crossing's CASE key made the link joins 1.5-3x slower. -#}
+    The target dialect's KEY_FORMS (toolkit/dialects/base.py) says how the forms are laid out:
+      'cross': the relation is read once, crossed with its two forms. Spark inlines every
+        reference, and nested UNION ALLs doubled its plan per level until the driver ran out
+        of heap. Every other engine but DuckDB gets this SQL, which PostgreSQL estimates well.
+      'union' (DuckDB): under 'rows', a UNION ALL of two reads of the relation, put in a CTE.
+        DuckDB picks a hash join's build side by estimated rows; the CTE's estimate is small,
+        so it builds on the account or opportunity forms and probes the contacts, where the
+        crossed form (or an inline subquery) made it build on 9.8M contacts at 10M: the
+        account-owned opportunity join took 1.6-1.9 s instead of 0.55 s. Under 'pairs', no
+        forms: ref_match joins the converted reference (its hash join needs no statistics),
+        which is cheaper than a doubled build side with a residual test. -#}
 {% set stored = stored or column %}
 {% if ids_to_18 and key_forms == 'union' and test_on == 'pairs' %}
   SELECT k.{{ column }} AS ref_key, k.* FROM {{ relation }} AS k
 {% elif ids_to_18 and key_forms == 'union' %}
   WITH ref_rows AS (SELECT * FROM {{ relation }} AS k)
-  SELECT k.{{ column }} AS ref_key,{% if test_on == 'pairs' %} 1 AS ref_exact,{% endif %} k.*
-  FROM ref_rows AS k
+  SELECT k.{{ column }} AS ref_key, k.* FROM ref_rows AS k
   UNION ALL
-  SELECT
-    SUBSTRING(k.{{ stored }}, 1, 15) AS ref_key,
-    {% if test_on == 'pairs' %}
-    CASE WHEN LENGTH(k.{{ stored }}) = 15 THEN 1 ELSE 0 END AS ref_exact,
-    {% endif %}
-    k.*
-  FROM ref_rows AS k
+  SELECT SUBSTRING(k.{{ stored }}, 1, 15) AS ref_key, k.* FROM ref_rows AS k
   WHERE {{ short_forms(stored, test_on) }}
 {% elif ids_to_18 %}
   SELECT

@@ -86,11 +86,10 @@ class TargetDialect:
     #: ...or in a few: one per view, one for the platform checks (each view still read once);
     #: where the engine runs in the client's process, its memory is the client's
     CHECKS_GROUPED: ClassVar[bool] = False
-    #: how the templates' ref_keys lays out the forms a stored id may take (see sql/*/_people.sql):
-    #: 'cross', the relation read once and crossed with the forms (Spark inlines every
-    #: reference, and nested UNION ALLs doubled its plan per level until the driver ran out of
-    #: heap), or 'union', a UNION ALL of two reads of it (DuckDB builds its hash tables from
-    #: plain scans, and the crossing's CASE key made its link joins 1.5-3x slower)
+    #: how the templates' ref_keys lays out the forms a stored id may take (sql/*/_people.sql):
+    #: 'cross' (the relation read once, crossed with the forms; Spark needs it, PostgreSQL
+    #: estimates it well) or 'union' (DuckDB: a UNION ALL over a CTE, so that its join order
+    #: builds the hash tables on the small side; relation and role rows join converted)
     KEY_FORMS: ClassVar[str] = "cross"
     #: longest identifier, in bytes (None: no limit worth checking); longer names are refused,
     #: never truncated (PostgreSQL truncates silently, and two views could become one)

@@ -12,7 +12,7 @@ class DuckDB(TargetDialect):
     # at 10M contacts; a statement per view (and per platform check) peaks at 4.8 GB, for 9% more
     # time (50.5 s -> 54.8 s; about 25% more at 1M). Memory is what fails a CI runner.
     CHECKS_GROUPED = True
-    # a segment at 10M: 4.4 s with the union form, 6.5 s crossed (bench/NOTES.md, session 8)
+    # the headline segment at 10M: x1.21 of hand-written with it, x2.1 crossed (bench/NOTES.md)
     KEY_FORMS = "union"
     ID_ARRAY_AGG = "ARRAY_AGG(:x ORDER BY :x)"
     EMPTY_ID_ARRAY = "CAST([] AS TEXT[])"
