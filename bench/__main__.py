@@ -217,6 +217,23 @@ def _mark(value: float, target: float, higher_is_better: bool = False) -> str:
 
 NOTES = """## What the profiles say (DuckDB JSON profiles, 10M contacts)
 
+**Session 8 (ref_keys per dialect: KEY_FORMS).** The x1.38 -> x2.0 regression of the headline
+segment was not the planner-proof idea but DuckDB's join order. Head to head at 10M in one
+process (medians of 5, views applied side by side): the views of the issue's filing (`ad833d3`)
+x1.30-1.45, session 7's x1.90-2.10, the same without the id-form crossing (the converted
+reference joined plainly) no better. `EXPLAIN (FORMAT JSON)` showed why: DuckDB picks a hash
+join's build side by estimated rows, and it estimated the filtered contact scan at 400,000 (9.8M
+real) against 612,000 for the opportunity forms, so the account-owned opportunity join built
+its hash table on 9.8M contacts (1.6-1.9 s; 0.55 s the other way round). The filing's views
+happened to read the opportunities from a CTE, whose estimate is small. Now DuckDB (KEY_FORMS =
+'union' in `toolkit/dialects/duckdb.py`) keys an account's or opportunity's own id forms by a
+UNION ALL over a CTE, and joins relation and role rows on the converted reference (no forms,
+no residual test); every other dialect keeps the crossed form, byte for byte (golden files
+unchanged). The same A/B: headline x2.10 -> x1.21, closing_in_q2 x1.24 -> x1.17,
+no_open_pipeline x1.98 -> x1.77; vp_mid_market, which reads only accounts, unchanged within
+noise. The hand-written baseline itself moved between 2.4 s and 3.4 s across these runs: the
+machine's noise is about 15%.
+
 **Session 7 (after the planner-proof views).** The headline segment is x2.0 at 10M (5.0 s vs
 2.5 s). The profile: sequential scans 2.4 s CPU against 0.66 s (the views read the contact table
 five times: the contacts view, the direct account link, the relation link, the role link and
