@@ -35,11 +35,7 @@ def main() -> None:
         warehouse = work / "warehouse"
         spark = loaders.local_spark(warehouse, app="b2b-bench")
         loaders.load_spark(spark, tables)
-        (work / "profiles.yml").write_text(
-            "b2b:\n  target: spark\n  outputs:\n"
-            f"    spark: {{type: spark, master: 'local[2]', warehouse_dir: '{warehouse}'}}\n",
-            encoding="utf-8",
-        )
+        loaders.spark_profiles(work, warehouse)
         apply(ProjectContext(work))
         for _ in range(2):
             started = time.perf_counter()

@@ -170,11 +170,7 @@ def snowflake_org(org_tables: dict) -> Iterator[None]:
         yield
 
 
-def spark_profiles(directory: Path, warehouse: Path) -> None:
-    (directory / "profiles.yml").write_text(
-        f"b2b:\n  target: spark\n  outputs:\n    spark: {{type: spark, master: 'local[2]', warehouse_dir: '{warehouse}'}}\n",
-        encoding="utf-8",
-    )
+spark_profiles = loaders.spark_profiles  # the tests import it from here
 
 
 def snowflake_profiles(directory: Path) -> None:

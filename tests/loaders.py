@@ -187,3 +187,11 @@ def local_spark(warehouse: Any, app: str = "b2b-tests") -> Any:
     )
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def spark_profiles(directory: Any, warehouse: Any) -> None:
+    """profiles.yml in `directory`: a local Spark target (local[2]) over `warehouse`."""
+    (directory / "profiles.yml").write_text(
+        f"b2b:\n  target: spark\n  outputs:\n    spark: {{type: spark, master: 'local[2]', warehouse_dir: '{warehouse}'}}\n",
+        encoding="utf-8",
+    )
