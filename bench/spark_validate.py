@@ -8,6 +8,7 @@ of two runs; run it on an otherwise idle machine (Spark's JVM wants both cores).
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sys
 import tempfile
@@ -27,12 +28,14 @@ SMALL_ORG = 3000  # tests/conftest.py's SMALL_ORG
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    contacts = int(args[0]) if args else SMALL_ORG
+    ap = argparse.ArgumentParser(prog="python -m bench.spark_validate")
+    ap.add_argument("contacts", type=int, nargs="?", default=SMALL_ORG)
+    ap.add_argument("--no-user-sync", action="store_true", help="the demo without the CDI user sync views")
+    args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="b2b-bench-spark-"))
     try:
-        write_demo_project(work, user_sync="--no-user-sync" not in sys.argv)
-        build_demo_database(work / DEMO_DB, contacts)
+        write_demo_project(work, user_sync=not args.no_user_sync)
+        build_demo_database(work / DEMO_DB, args.contacts)
         tables = loaders.duckdb_tables(str(work / DEMO_DB))
         warehouse = work / "warehouse"
         spark = loaders.local_spark(warehouse, app="b2b-bench")
@@ -43,7 +46,7 @@ def main() -> None:
             started = time.perf_counter()
             report = run_validation(ProjectContext(work))
             print(
-                f"validate on Spark (local[2]), {contacts:,} contacts: "
+                f"validate on Spark (local[2]), {args.contacts:,} contacts: "
                 f"{time.perf_counter() - started:.1f} s, {len(report.results)} checks",
                 flush=True,
             )

@@ -35,6 +35,14 @@ LENGTH(k.{{ stored }}) = 15
   {% endif %}
 {%- endmacro %}
 
+{% macro key_layout(test_on) -%}
+{#- How ref_keys lays out a relation's keys and ref_match joins them, decided once for both:
+    'plain' (the id itself, joined to the converted reference), 'union' or 'cross'. -#}
+{%- if not ids_to_18 or (key_forms == 'union' and test_on == 'pairs') -%}plain
+{%- elif key_forms == 'union' -%}union
+{%- else -%}cross{%- endif -%}
+{%- endmacro %}
+
 {% macro ref_keys(relation, column, stored=none, test_on='pairs') -%}
 {#- The rows of `relation`, keyed by ref_key: every form a stored reference to its (18-char)
     `column` may take. That is the id itself and, under identity.salesforce_ids: to_18, its
@@ -69,15 +77,14 @@ LENGTH(k.{{ stored }}) = 15
         forms: ref_match joins the converted reference (its hash join needs no statistics),
         which is cheaper than a doubled build side with a residual test. -#}
 {% set stored = stored or column %}
-{% if ids_to_18 and key_forms == 'union' and test_on == 'pairs' %}
-  SELECT k.{{ column }} AS ref_key, k.* FROM {{ relation }} AS k
-{% elif ids_to_18 and key_forms == 'union' %}
+{% set layout = key_layout(test_on) %}
+{% if layout == 'union' %}
   WITH ref_rows AS (SELECT * FROM {{ relation }} AS k)
   SELECT k.{{ column }} AS ref_key, k.* FROM ref_rows AS k
   UNION ALL
   SELECT SUBSTRING(k.{{ stored }}, 1, 15) AS ref_key, k.* FROM ref_rows AS k
   WHERE {{ short_forms(stored, test_on) }}
-{% elif ids_to_18 %}
+{% elif layout == 'cross' %}
   SELECT
     CASE WHEN f.form = 1 THEN k.{{ column }} ELSE SUBSTRING(k.{{ stored }}, 1, 15) END AS ref_key,
     {% if test_on == 'pairs' %}
@@ -98,9 +105,10 @@ LENGTH(k.{{ stored }}) = 15
     (ref_exact = 0) matches only a 15-char `raw` whose 18-char id it is. That test is
     B2B_OR_ELSE (a CASE), not an OR (see toolkit/dialects/base.py) nor `CASE ... END <> 0`,
     which DuckDB rewrote onto the keys' side (raw equals ref_key there) and ran on every row. -#}
-{%- if ids_to_18 and test_on == 'pairs' and key_forms == 'union' -%}
+{%- set layout = key_layout(test_on) -%}
+{%- if layout == 'plain' and ids_to_18 -%}
 {{ sfid(raw) }} = {{ keys }}.ref_key
-{%- elif ids_to_18 and test_on == 'pairs' -%}
+{%- elif layout == 'cross' and test_on == 'pairs' -%}
 {{ raw }} = {{ keys }}.ref_key
   AND B2B_OR_ELSE({{ keys }}.ref_exact = 1, {{ sfid(raw) }} = {{ keys }}.{{ column }})
 {%- else -%}

@@ -25,7 +25,7 @@ Placeholders:
 from __future__ import annotations
 
 from functools import cache
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import sqlglot
 from sqlglot import exp
@@ -90,7 +90,7 @@ class TargetDialect:
     #: 'cross' (the relation read once, crossed with the forms; Spark needs it, PostgreSQL
     #: estimates it well) or 'union' (DuckDB: a UNION ALL over a CTE, so that its join order
     #: builds the hash tables on the small side; relation and role rows join converted)
-    KEY_FORMS: ClassVar[str] = "cross"
+    KEY_FORMS: ClassVar[Literal["cross", "union"]] = "cross"
     #: longest identifier, in bytes (None: no limit worth checking); longer names are refused,
     #: never truncated (PostgreSQL truncates silently, and two views could become one)
     MAX_IDENTIFIER_BYTES: ClassVar[int | None] = None
