@@ -38,7 +38,9 @@ def rows(tables: Tables, table: str, schema: str = SF) -> list[dict[str, Any]]:
     return [dict(zip(names, r, strict=True)) for r in data]
 
 
-def put(tables: Tables, table: str, cols: list[tuple[str, str]], data: list[dict[str, Any]], schema: str = SF) -> None:
+def put(
+    tables: Tables, table: str, cols: list[tuple[str, str]], data: list[dict[str, Any]], schema: str = SF
+) -> None:
     tables[(schema, table)] = (cols, [tuple(d[c] for c, _ in cols) for d in data])
 
 
@@ -48,7 +50,9 @@ def drop_columns(tables: Tables, table: str, names: set[str]) -> None:
     put(tables, table, kept, rows(tables, table))
 
 
-def add_column(tables: Tables, table: str, name: str, dtype: str, value: Callable[[dict[str, Any]], Any]) -> None:
+def add_column(
+    tables: Tables, table: str, name: str, dtype: str, value: Callable[[dict[str, Any]], Any]
+) -> None:
     cols, _ = tables[(SF, table)]
     data = rows(tables, table)
     for r in data:
@@ -110,17 +114,27 @@ def history_mode(org: Tables) -> Shape:
     physical = copy.deepcopy(org)
     changes: dict[str, Callable[[dict[str, Any], int], dict[str, Any] | None]] = {
         "contact": lambda r, i: {**r, "account_id": None, "is_deleted": False} if i % 7 == 0 else None,
-        "lead": lambda r, i: {**r, "is_converted": not r["is_converted"], "is_deleted": False} if i % 11 == 0 else None,
+        "lead": lambda r, i: (
+            {**r, "is_converted": not r["is_converted"], "is_deleted": False} if i % 11 == 0 else None
+        ),
         "account": lambda r, i: {**r, "name": "OLD NAME", "is_deleted": False} if i % 5 == 0 else None,
-        "opportunity": lambda r, i: {**r, "is_closed": not r["is_closed"], "is_deleted": False} if i % 3 == 0 else None,
-        "opportunity_contact_role": lambda r, i: {**r, "is_deleted": False} if r["is_deleted"] or i % 4 == 0 else None,
-        "account_contact_relation": lambda r, i: {**r, "is_deleted": False, "is_active": True} if i % 2 == 0 else None,
+        "opportunity": lambda r, i: (
+            {**r, "is_closed": not r["is_closed"], "is_deleted": False} if i % 3 == 0 else None
+        ),
+        "opportunity_contact_role": lambda r, i: (
+            {**r, "is_deleted": False} if r["is_deleted"] or i % 4 == 0 else None
+        ),
+        "account_contact_relation": lambda r, i: (
+            {**r, "is_deleted": False, "is_active": True} if i % 2 == 0 else None
+        ),
     }
     for table, change in changes.items():
         cols, _ = physical[(SF, table)]
         current = rows(physical, table)
         old = [o for i, r in enumerate(current) if (o := change(r, i)) is not None]
-        data = [{**r, "_fivetran_active": True} for r in current] + [{**o, "_fivetran_active": False} for o in old]
+        data = [{**r, "_fivetran_active": True} for r in current] + [
+            {**o, "_fivetran_active": False} for o in old
+        ]
         put(physical, table, [*cols, ("_fivetran_active", "BOOLEAN")], data)
     return Shape("history", physical, physical, {"source.history_mode": True}, {"old_versions": True})
 
@@ -189,7 +203,10 @@ def person_accounts(org: Tables, n: int = 12) -> Shape:
         "person_accounts",
         physical,
         physical,
-        planted={"person_accounts": {a["id"] for a in new_accounts}, "person_contacts": {c["id"] for c in new_contacts}},
+        planted={
+            "person_accounts": {a["id"] for a in new_accounts},
+            "person_contacts": {c["id"] for c in new_contacts},
+        },
     )
 
 
@@ -210,7 +227,15 @@ def deleted_converted_leads(org: Tables) -> Shape:
     return Shape("deleted_converted", physical, physical, planted={"deleted_converted_on_platform": deleted})
 
 
-SHAPES = [minimal, api_naming, history_mode, no_relations, custom_field, person_accounts, deleted_converted_leads]
+SHAPES = [
+    minimal,
+    api_naming,
+    history_mode,
+    no_relations,
+    custom_field,
+    person_accounts,
+    deleted_converted_leads,
+]
 
 
 def write_project(directory: Path, edits: dict[str, Any]) -> None:

@@ -87,7 +87,9 @@ def test_failed_apply_leaves_previous_views(engine_project: Path) -> None:
     override = engine_project / "my_templates"
     override.mkdir()
     users = (Path(__file__).parent.parent / "sql" / "_shared" / "users.sql").read_text()
-    (override / "users.sql").write_text(users.replace("AS account_name,", "AS account_name, a.no_such_column__c,", 1))
+    (override / "users.sql").write_text(
+        users.replace("AS account_name,", "AS account_name, a.no_such_column__c,", 1)
+    )
     _edit(engine_project / "b2b_project.yml", "name: demo", "name: demo\ntemplates_dir: my_templates")
     result = run_b2b("apply", "--project-dir", str(engine_project))
     assert result.returncode == 3, result.stderr

@@ -141,14 +141,22 @@ def test_spark_connect_apply_validate_preview_in_separate_processes(
     result = run_b2b("validate", *pd, "--format", "json")
     assert result.returncode == 1, result.stderr  # the org's planted defects fail error checks
     got = {
-        (c["name"], c["view"]): (c["status"], c["failing"], c["total"], tuple(sorted((c.get("diagnosis") or {}).items())))
+        (c["name"], c["view"]): (
+            c["status"],
+            c["failing"],
+            c["total"],
+            tuple(sorted((c.get("diagnosis") or {}).items())),
+        )
         for c in json.loads(result.stdout)["checks"]
     }
     assert got == _counts(reference[1]["report"])
     result = run_b2b("segment", "preview", "software_open_pipeline", *pd)
     assert result.returncode == 0, result.stderr
     duck = run_b2b("segment", "preview", "software_open_pipeline", "--project-dir", str(reference[0]))
-    assert result.stdout.splitlines()[0].split(" on target")[0] == duck.stdout.splitlines()[0].split(" on target")[0]
+    assert (
+        result.stdout.splitlines()[0].split(" on target")[0]
+        == duck.stdout.splitlines()[0].split(" on target")[0]
+    )
     # the rows, read through a Connect client in another process (pyspark refuses a remote
     # session beside this process's local one)
     import subprocess

@@ -6,12 +6,12 @@ it carries, and the manifest shows each model's lineage from the CRM sources."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+from dbt_runner import require_dbt, run_dbt
 from normalize import checksum
 from sqlglot import exp
 
@@ -20,8 +20,6 @@ from toolkit.context import ProjectContext
 from toolkit.export_dbt import export_dbt
 from toolkit.validate.runner import run_validation
 
-ROOT = Path(__file__).resolve().parent.parent
-DBT = Path(os.environ.get("B2B_DBT", ROOT / ".venv-dbt" / "bin" / "dbt"))
 # dbt test name -> the validate check it carries
 CARRIED = {
     "not_null": "user_id_not_null",
@@ -33,23 +31,7 @@ CARRIED = {
 
 @pytest.fixture
 def dbt_bin() -> Path:
-    if not DBT.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{DBT} missing: `make install-dbt` installs it")
-        pytest.skip("dbt not installed (make install-dbt)")
-    return DBT
-
-
-def _dbt(dbt: Path, args: list[str], project: Path, profiles: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
-    return subprocess.run(
-        [str(dbt), *args, "--project-dir", str(project), "--profiles-dir", str(profiles)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
+    return require_dbt()
 
 
 def _dbt_profiles(project: Path, into: Path, request: pytest.FixtureRequest) -> str:
@@ -103,7 +85,7 @@ def test_dbt_run_and_test_equal_apply_and_validate(
     export = export_dbt(ProjectContext(engine_project), out)
     engine = _dbt_profiles(engine_project, tmp_path / "profiles", request)
 
-    run = _dbt(dbt_bin, ["run"], out, tmp_path / "profiles")
+    run = run_dbt(dbt_bin, ["run"], out, tmp_path / "profiles")
     assert run.returncode == 0, run.stdout[-4000:]
     # same views: every column, every row
     for model in export.models:
@@ -113,7 +95,7 @@ def test_dbt_run_and_test_equal_apply_and_validate(
         assert len(b2b_rows) > 0, model
         assert checksum(b2b_cols, b2b_rows) == checksum(dbt_cols, dbt_rows), model
 
-    test = _dbt(dbt_bin, ["test"], out, tmp_path / "profiles")
+    test = run_dbt(dbt_bin, ["test"], out, tmp_path / "profiles")
     manifest = json.loads((out / "target" / "manifest.json").read_text())
     results = json.loads((out / "target" / "run_results.json").read_text())["results"]
     assert results and all(r["status"] in ("pass", "fail", "warn") for r in results), test.stdout[-3000:]

@@ -140,3 +140,44 @@ def test_generate_cache_serves_an_unchanged_project_and_misses_a_change(
     compiled.clear()
     write_views(compile_ddl(ProjectContext(project), list(DIALECTS), cache_dir=out), out / "again")
     assert len(compiled) == len(cold)
+
+
+def test_generate_cache_keeps_the_dialects_a_run_did_not_generate(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`generate -d duckdb` between two full runs evicts nothing of the other dialects: the
+    second full run compiles nothing. A changed view generated for one dialect replaces that
+    dialect's entries only, so the file stays bounded by dialects x views."""
+    import json
+
+    import toolkit.transpile as transpile
+    from toolkit.ddl_cache import CACHE_FILE
+
+    out = tmp_path / "out"
+    ctx = ProjectContext(project)
+    write_views(compile_ddl(ctx, list(DIALECTS), cache_dir=out), out)
+    first = _files(out)
+    full = len(json.loads((out / CACHE_FILE).read_text())["entries"])
+    assert full == len(first)
+
+    compiled: list[str] = []
+    real = transpile.compile_view
+
+    def counting(view, dialect):  # type: ignore[no-untyped-def]
+        compiled.append(f"{dialect.name}/{view.entity}")
+        return real(view, dialect)
+
+    monkeypatch.setattr(transpile, "compile_view", counting)
+    monkeypatch.setattr(transpile.os, "cpu_count", lambda: 1)
+    cfg = project / "b2b_project.yml"
+    cfg.write_text(cfg.read_text().replace("territory: territory__c", "region: territory__c"))
+    compile_ddl(ProjectContext(project), ["duckdb"], cache_dir=out)
+    assert compiled and {c.split("/")[0] for c in compiled} == {"duckdb"}
+    assert len(json.loads((out / CACHE_FILE).read_text())["entries"]) == full  # replaced, not added
+
+    compiled.clear()
+    cfg.write_text(cfg.read_text().replace("region: territory__c", "territory: territory__c"))
+    write_views(compile_ddl(ProjectContext(project), list(DIALECTS), cache_dir=out), out / "again")
+    # only DuckDB's changed views are compiled again: the other six dialects came from the cache
+    assert compiled and {c.split("/")[0] for c in compiled} == {"duckdb"}
+    assert _files(out / "again") == first

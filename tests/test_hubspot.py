@@ -335,15 +335,12 @@ def test_dbt_export_runs_the_hubspot_views(portal: tuple[Path, Any, dict], tmp_p
 
     import duckdb
     import yaml
+    from dbt_runner import require_dbt, run_dbt
     from normalize import checksum
-    from test_dbt_export import DBT, _dbt
 
     from toolkit.export_dbt import export_dbt
 
-    if not DBT.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{DBT} missing: `make install-dbt` installs it")
-        pytest.skip("dbt not installed (make install-dbt)")
+    dbt = require_dbt()
     shutil.copy(portal[0], tmp_path / "portal.duckdb")
     (tmp_path / "profiles.yml").write_text(
         "b2b:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: portal.duckdb}\n"
@@ -356,7 +353,7 @@ def test_dbt_export_runs_the_hubspot_views(portal: tuple[Path, Any, dict], tmp_p
     profiles.mkdir()
     out = f"{{type: duckdb, path: '{tmp_path / 'portal.duckdb'}', schema: dbt_b2b, threads: 2}}"
     (profiles / "profiles.yml").write_text(f"b2b:\n  target: dev\n  outputs:\n    dev: {out}\n")
-    run = _dbt(DBT, ["run"], tmp_path / "dbt", profiles)
+    run = run_dbt(dbt, ["run"], tmp_path / "dbt", profiles)
     assert run.returncode == 0, run.stdout[-4000:]
     assert len(export.models) == 12
     with duckdb.connect(str(tmp_path / "portal.duckdb"), read_only=True) as con:

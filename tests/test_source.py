@@ -58,7 +58,10 @@ def test_missing_source_tables_name_where_they_were_looked_for(
     shapes.write_project(project, {"source.schema": "crm"})
     result = run_b2b("apply", "--project-dir", str(project))
     assert result.returncode == 2, result.stderr
-    assert "contact, lead, account, opportunity, opportunity_contact_role not found in schema 'crm'" in result.stderr
+    assert (
+        "contact, lead, account, opportunity, opportunity_contact_role not found in schema 'crm'"
+        in result.stderr
+    )
     assert "source.schema" in result.stderr and "source.tables" in result.stderr
     assert "Traceback" not in result.stderr
     assert _views(project) == {}
@@ -179,7 +182,9 @@ def test_inspect_and_apply_on_snowflake_upper_case(
     from loaders import load_snowflake
 
     shape = shapes.custom_field(org_tables)
-    conn = snowflake.connector.connect(account="fake", user="fake", password="fake", database="SHAPES", schema="PUBLIC")
+    conn = snowflake.connector.connect(
+        account="fake", user="fake", password="fake", database="SHAPES", schema="PUBLIC"
+    )
     conn.cursor().execute("CREATE DATABASE IF NOT EXISTS SHAPES")
     load_snowflake(conn, shape.physical)
     conn.close()
@@ -188,7 +193,9 @@ def test_inspect_and_apply_on_snowflake_upper_case(
     shutil.copy(org_dir / "b2b_project.yml", project / "b2b_project.yml")
     shapes.write_project(project, shape.project)
     snowflake_profiles(project)
-    (project / "profiles.yml").write_text((project / "profiles.yml").read_text().replace("ANALYTICS", "SHAPES"))
+    (project / "profiles.yml").write_text(
+        (project / "profiles.yml").read_text().replace("ANALYTICS", "SHAPES")
+    )
     doc = _inspect_and_check(project, in_process=True)
     assert doc["unquoted_case"] == "upper" and "CONTACT" in doc["tables"]
     assert "COUNTRY__C" in doc["tables"]["CONTACT"]["columns"]  # created unquoted: upper-case
@@ -224,12 +231,16 @@ def test_source_freshness_names_the_stalled_table(project: Path) -> None:
     # another loader's column, configured; a table without it is named
     with ProjectContext(project).adapter() as adapter:
         adapter.execute("ALTER TABLE salesforce.contact ADD COLUMN _airbyte_extracted_at TIMESTAMP")
-        adapter.execute("UPDATE salesforce.contact SET _airbyte_extracted_at = TIMESTAMP '2020-01-01 00:00:00'")
+        adapter.execute(
+            "UPDATE salesforce.contact SET _airbyte_extracted_at = TIMESTAMP '2020-01-01 00:00:00'"
+        )
     shapes.write_project(project, {"source.loaded_at_column": "_airbyte_extracted_at"})
     fresh = next(r for r in run_validation(ProjectContext(project)).results if r.name == "source_freshness")
     assert (fresh.status, fresh.failing, fresh.total) == ("warn", 1, 1)
     assert fresh.sample[0].startswith("contact: last synced 2020-01-01 00:00 UTC")
-    assert "account" in (fresh.message or "") and "tables without the loaded-at column" in (fresh.message or "")
+    assert "account" in (fresh.message or "") and "tables without the loaded-at column" in (
+        fresh.message or ""
+    )
 
 
 def test_source_freshness_without_any_loaded_at_column_says_how_to_measure(
@@ -280,7 +291,10 @@ def test_init_target_without_crm_tables_writes_nothing(tmp_path: Path) -> None:
     duckdb.connect(str(tmp_path / "warehouse.duckdb")).close()  # a warehouse without CRM tables
     result = run_b2b("init", "--target", "dev", cwd=tmp_path)
     assert result.returncode == 2
-    assert "no Salesforce contact table in schema 'salesforce'" in result.stderr and "--source-schema" in result.stderr
+    assert (
+        "no Salesforce contact table in schema 'salesforce'" in result.stderr
+        and "--source-schema" in result.stderr
+    )
     assert not (tmp_path / "b2b_project.yml").exists() and not (tmp_path / "profiles.yml").exists()
 
 
@@ -301,4 +315,8 @@ def test_first_run_after_init_with_a_file_named_like_the_schema(org_tables: dict
     # with no CRM tables where the project says: exit 2 naming the tables and the keys
     shapes.write_project(tmp_path, {"source.schema": "raw"})
     result = run_b2b("apply", cwd=tmp_path)
-    assert result.returncode == 2 and "not found in schema 'raw'" in result.stderr and "source.tables" in result.stderr
+    assert (
+        result.returncode == 2
+        and "not found in schema 'raw'" in result.stderr
+        and "source.tables" in result.stderr
+    )

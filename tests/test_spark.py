@@ -33,7 +33,9 @@ def test_static_conf_on_a_local_session_starts_it(tmp_path: Path, org_dir: Path)
     )
     import subprocess
 
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["hive", "3"]
     # and the command runs: this empty Hive catalog has no CRM tables, which it says (exit 2)
@@ -42,7 +44,9 @@ def test_static_conf_on_a_local_session_starts_it(tmp_path: Path, org_dir: Path)
     assert "not found in schema 'salesforce'" in result.stderr and "cannot start" not in result.stderr
 
 
-def test_local_session_without_metastore_warns_that_views_are_ephemeral(spark_org: Path, project: Path) -> None:
+def test_local_session_without_metastore_warns_that_views_are_ephemeral(
+    spark_org: Path, project: Path
+) -> None:
     spark_profiles(project, spark_org)
     plan = apply(ProjectContext(project))
     assert any("live only as long as this process" in n and "remote: sc://" in n for n in plan.notes)

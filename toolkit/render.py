@@ -22,6 +22,7 @@ from sqlglot.errors import ParseError
 
 from toolkit.config.project import CATALOG_ENTITIES, ENTITIES, SYNC_ENTITIES, ProjectConfig
 from toolkit.crm import SQL_TYPES, Crm, CrmObject
+from toolkit.dialects.base import KeyForms
 from toolkit.errors import ConfigError, TemplateError
 
 
@@ -237,7 +238,7 @@ class ViewRenderer:
             else None,
         }
 
-    def context(self, key_forms: str = "cross") -> dict[str, Any]:
+    def context(self, key_forms: KeyForms = "cross") -> dict[str, Any]:
         """The names templates see. `key_forms`: the target dialect's KEY_FORMS (how ref_keys
         lays out the forms of a stored id)."""
         return {
@@ -258,10 +259,10 @@ class ViewRenderer:
         }
 
     # ---- rendering ---------------------------------------------------------------------
-    def render(self, entity: str, key_forms: str = "cross") -> RenderedView:
+    def render(self, entity: str, key_forms: KeyForms = "cross") -> RenderedView:
         return self.parse(entity, *self.render_text(entity, key_forms))
 
-    def render_text(self, entity: str, key_forms: str = "cross") -> tuple[Path, str]:
+    def render_text(self, entity: str, key_forms: KeyForms = "cross") -> tuple[Path, str]:
         """The entity's template and its rendered SQL text (canonical dialect, not parsed), for
         dialects whose KEY_FORMS is `key_forms`."""
         name = f"{entity}.sql"
@@ -307,7 +308,7 @@ class ViewRenderer:
         return RenderedView(entity, self.view(entity), path, statements[0])
 
     def render_all(
-        self, entities: tuple[str, ...] = ENTITIES, key_forms: str = "cross"
+        self, entities: tuple[str, ...] = ENTITIES, key_forms: KeyForms = "cross"
     ) -> list[RenderedView]:
         return [self.render(e, key_forms) for e in entities]
 

@@ -19,6 +19,7 @@ from toolkit.context import ProjectContext
 from toolkit.ddl_cache import DdlCache
 from toolkit.ddl_cache import key as ddl_key
 from toolkit.dialects import TargetDialect, get_or_raise
+from toolkit.dialects.base import KeyForms
 from toolkit.errors import ConfigError, TemplateError
 from toolkit.render import RenderedView
 
@@ -68,7 +69,7 @@ def compile_views(
 ) -> list[CompiledView]:
     renderer = ctx.renderer(config)
     wanted = entities or ctx.project.entities(config)
-    rendered: dict[str, list[RenderedView]] = {}  # per KEY_FORMS
+    rendered: dict[KeyForms, list[RenderedView]] = {}  # per KEY_FORMS
     out: list[CompiledView] = []
     for name in dialects:
         dialect = get_or_raise(name)
@@ -103,7 +104,7 @@ def compile_ddl(ctx: ProjectContext, dialects: list[str], cache_dir: Path | None
     keys: dict[tuple[int, int], str] = {}  # (dialect index, view index) -> cache key
     ddl_at: dict[tuple[int, int], str] = {}
     misses: list[tuple[int, int]] = []
-    views: dict[tuple[int, str], RenderedView] = {}  # (view index, KEY_FORMS) -> parsed
+    views: dict[tuple[int, KeyForms], RenderedView] = {}  # (view index, KEY_FORMS) -> parsed
     for vi, entity in enumerate(ctx.project.entities()):
         name = renderer.view(entity)
         names.append((entity, name))
@@ -137,7 +138,7 @@ def compile_ddl(ctx: ProjectContext, dialects: list[str], cache_dir: Path | None
         ddl = {i: compile_view(v, get_or_raise(d)).ddl for i, (v, d) in enumerate(jobs)}
     for i, at in enumerate(misses):
         ddl_at[at] = ddl[i]
-        cache.put(keys[at], ddl[i])
+        cache.put(keys[at], targets[at[0]].name, ddl[i])
     cache.save()
     return [
         ViewFile(entity, d.name, name, ddl_at[di, vi])

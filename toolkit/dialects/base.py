@@ -30,6 +30,9 @@ from typing import ClassVar, Literal
 import sqlglot
 from sqlglot import exp
 
+#: how ref_keys lays out a stored id's forms (TargetDialect.KEY_FORMS)
+KeyForms = Literal["cross", "union"]
+
 SF18_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 #: the stand-in function name of an 18-char conversion until generate() writes it out
 LAZY_SF18 = "B2B_LAZY_SF18"
@@ -90,7 +93,7 @@ class TargetDialect:
     #: 'cross' (the relation read once, crossed with the forms; Spark needs it, PostgreSQL
     #: estimates it well) or 'union' (DuckDB: a UNION ALL over a CTE, so that its join order
     #: builds the hash tables on the small side; relation and role rows join converted)
-    KEY_FORMS: ClassVar[Literal["cross", "union"]] = "cross"
+    KEY_FORMS: ClassVar[KeyForms] = "cross"
     #: longest identifier, in bytes (None: no limit worth checking); longer names are refused,
     #: never truncated (PostgreSQL truncates silently, and two views could become one)
     MAX_IDENTIFIER_BYTES: ClassVar[int | None] = None
@@ -208,7 +211,9 @@ class TargetDialect:
                 if fname == "B2B_SF18":
                     # a stand-in call, written out as text after generation (generate()): the
                     # conversion is ~100 nodes, and generating it per call dominated generate
-                    return exp.Anonymous(this=LAZY_SF18, expressions=[_atom(args[0].transform(_swap))])
+                    return exp.Anonymous(
+                        this=LAZY_SF18, expressions=[_atom(args[0].transform(_swap, copy=False))]
+                    )
                 if fname == "B2B_SF18_SUFFIX":
                     return self.sf18_suffix(args[0])
                 if fname == "B2B_ID_ARRAY":
@@ -221,16 +226,22 @@ class TargetDialect:
                     "B2B_IS_NOT_FALSE": self.IS_NOT_FALSE,
                 }
                 if fname in tests:
-                    return self.fragment(tests[fname], x=args[0].transform(_swap))
+                    return self.fragment(tests[fname], x=args[0].transform(_swap, copy=False))
                 if fname == "B2B_OR_ELSE":
-                    return self.fragment(self.OR_ELSE, x=args[0].transform(_swap), y=args[1].transform(_swap))
+                    return self.fragment(
+                        self.OR_ELSE,
+                        x=args[0].transform(_swap, copy=False),
+                        y=args[1].transform(_swap, copy=False),
+                    )
                 if fname == "B2B_JSON_OBJECT":
                     # its arguments may hold placeholders too; transform() does not revisit them.
                     # An object nested in another stays a JSON value (not its text).
                     inner = [
-                        self.json_object([v.transform(_swap) for v in a.expressions], as_text=False)
+                        self.json_object(
+                            [v.transform(_swap, copy=False) for v in a.expressions], as_text=False
+                        )
                         if isinstance(a, exp.Anonymous) and a.name.upper() == "B2B_JSON_OBJECT"
-                        else a.transform(_swap)
+                        else a.transform(_swap, copy=False)
                         for a in args
                     ]
                     return self.json_object(inner)
@@ -241,9 +252,9 @@ class TargetDialect:
                     "B2B_JSON_KEY_COUNT": self.JSON_KEY_COUNT,
                 }
                 if fname in values:
-                    return self.fragment(values[fname], x=args[0].transform(_swap))
+                    return self.fragment(values[fname], x=args[0].transform(_swap, copy=False))
                 if fname == "B2B_JSON_FIELD":
-                    return self.json_field(args[0].transform(_swap), args[1])
+                    return self.json_field(args[0].transform(_swap, copy=False), args[1])
             return node
 
         return self.fix(tree.transform(_swap, copy=False))  # callers pass a tree they own
