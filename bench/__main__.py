@@ -81,6 +81,13 @@ def rows_fetched_bound(project: Path) -> int:
     )
 
 
+def _sqlglot_compiled() -> bool:
+    """sqlglot's mypyc build (the [fast] extra) replaces its modules with extension modules."""
+    import sqlglot.parser
+
+    return not str(sqlglot.parser.__file__).endswith(".py")
+
+
 def machine() -> dict[str, Any]:
     import duckdb
     import sqlglot
@@ -93,7 +100,7 @@ def machine() -> dict[str, Any]:
         "memory": mem,
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
-        "sqlglot": sqlglot.__version__,
+        "sqlglot": sqlglot.__version__ + (" compiled (sqlglotc)" if _sqlglot_compiled() else " pure Python"),
         "platform": platform.platform(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
