@@ -11,11 +11,10 @@ WITH {{ links.pairs_ctes() }}, pipeline AS (
       PostgreSQL (no statistics through a union; 871,723 actual at 1M contacts), and a join of
       two computed user_ids at 1/200 selectivity (4.6 billion rows estimated for 980,000). A
       contact has one user_id, except through a mapping table that gives it several: then the
-      user_id joins too; otherwise the groups are the contact ids alone, so that the planner
-      knows a person matches at most one row (below). -#}
+      user_id joins too. -#}
   SELECT
     pk.contact_ref,
-    {% if identity.strategy == 'mapping' %}pk.user_id,{% endif %}
+    pk.user_id,
     B2B_ID_ARRAY(pr.opportunity_id) AS opportunity_ids,
     SUM(CASE WHEN pr.is_closed THEN 0 ELSE 1 END) AS open_opportunity_count,
     SUM(CASE WHEN pr.is_closed THEN 0 ELSE COALESCE(pr.amount, 0) END) AS open_pipeline_amount
@@ -23,7 +22,7 @@ WITH {{ links.pairs_ctes() }}, pipeline AS (
   JOIN {{ identity_sql.person_keys() }} AS pk
     ON pk.contact_ref = pr.contact_ref
     {% if identity.strategy == 'mapping' %} AND pk.user_id = pr.user_id{% endif %}
-  GROUP BY pk.contact_ref{% if identity.strategy == 'mapping' %}, pk.user_id{% endif %}
+  GROUP BY pk.contact_ref, pk.user_id
 ), account_keys AS (
 {% set accounts -%}
 (
@@ -38,22 +37,21 @@ WITH {{ links.pairs_ctes() }}, pipeline AS (
 {%- endset %}
 {{ identity_sql.ref_keys(accounts, 'account_id', 'account_id_stored', test_on='rows') }}
 ), people AS (
-  {#- the pipeline joins after the UNION ALL, not inside its contact leg: PostgreSQL does not
-      prune the outputs of a union whose legs differ in type (leads' 0 against a SUM), so a
-      join inside it always runs; out here, a read that uses none of the pipeline's columns
-      (validate's user_id checks) drops the join (join removal: pipeline is unique on
-      contact_ref), and the users view reads 3x faster. -#}
   SELECT
-    bc.user_id, bc.contact_ref, 'contact' AS person_type, bc.email, bc.account_id, ak.account_name,
-    ak.industry AS account_industry, CAST(NULL AS TEXT) AS lead_industry, bc.updated_at
+    bc.user_id, 'contact' AS person_type, bc.email, bc.account_id, ak.account_name,
+    ak.industry AS account_industry, CAST(NULL AS TEXT) AS lead_industry,
+    pl.opportunity_ids, pl.open_opportunity_count, pl.open_pipeline_amount, bc.updated_at
   FROM {{ identity_sql.person_keys() }} AS bc
   LEFT JOIN account_keys AS ak
     ON {{ identity_sql.ref_match('ak', 'account_id', 'bc.account_ref', test_on='rows') }}
+  LEFT JOIN pipeline AS pl
+    ON pl.contact_ref = bc.contact_ref
+    {% if identity.strategy == 'mapping' %} AND pl.user_id = bc.user_id{% endif %}
   UNION ALL
   SELECT
-    bl.user_id, NULL AS contact_ref, 'lead' AS person_type, bl.email, CAST(NULL AS TEXT) AS account_id,
-    CAST(NULL AS TEXT) AS account_name, CAST(NULL AS TEXT) AS account_industry, bl.industry AS lead_industry,
-    bl.updated_at
+    bl.user_id, 'lead' AS person_type, bl.email, CAST(NULL AS TEXT) AS account_id, CAST(NULL AS TEXT) AS account_name,
+    CAST(NULL AS TEXT) AS account_industry, bl.industry AS lead_industry,
+    B2B_EMPTY_ID_ARRAY() AS opportunity_ids, 0 AS open_opportunity_count, 0 AS open_pipeline_amount, bl.updated_at
   FROM {{ view('leads') }} AS bl
 )
 SELECT
@@ -63,11 +61,8 @@ SELECT
   p.account_id,
   p.account_name,
   COALESCE(p.account_industry, p.lead_industry) AS industry,
-  COALESCE(pl.opportunity_ids, B2B_EMPTY_ID_ARRAY()) AS opportunity_ids,
-  COALESCE(pl.open_opportunity_count, 0) AS open_opportunity_count,
-  COALESCE(pl.open_pipeline_amount, 0) AS open_pipeline_amount,
+  COALESCE(p.opportunity_ids, B2B_EMPTY_ID_ARRAY()) AS opportunity_ids,
+  COALESCE(p.open_opportunity_count, 0) AS open_opportunity_count,
+  COALESCE(p.open_pipeline_amount, 0) AS open_pipeline_amount,
   p.updated_at
 FROM people AS p
-LEFT JOIN pipeline AS pl
-  ON pl.contact_ref = p.contact_ref
-  {% if identity.strategy == 'mapping' %} AND pl.user_id = p.user_id{% endif %}

@@ -243,6 +243,7 @@ WITH roles AS (
 ), pipeline AS (
   SELECT
     pk.contact_ref,
+    pk.user_id,
     ARRAY_SORT(COLLECT_LIST(pr.opportunity_id)) AS opportunity_ids,
     SUM(CASE WHEN pr.is_closed THEN 0 ELSE 1 END) AS open_opportunity_count,
     SUM(CASE WHEN pr.is_closed THEN 0 ELSE COALESCE(pr.amount, 0) END) AS open_pipeline_amount
@@ -283,7 +284,8 @@ WITH roles AS (
   ) AS pk
     ON pk.contact_ref = pr.contact_ref
   GROUP BY
-    pk.contact_ref
+    pk.contact_ref,
+    pk.user_id
 ), account_keys AS (
   SELECT
     k.account_id_stored AS ref_key,
@@ -304,13 +306,15 @@ WITH roles AS (
 ), people AS (
   SELECT
     bc.user_id,
-    bc.contact_ref,
     'contact' AS person_type,
     bc.email,
     bc.account_id,
     ak.account_name,
     ak.industry AS account_industry,
     CAST(NULL AS STRING) AS lead_industry,
+    pl.opportunity_ids,
+    pl.open_opportunity_count,
+    pl.open_pipeline_amount,
     bc.updated_at
   FROM (
     SELECT
@@ -348,16 +352,20 @@ WITH roles AS (
   ) AS bc
   LEFT JOIN account_keys AS ak
     ON bc.account_ref = ak.ref_key
+  LEFT JOIN pipeline AS pl
+    ON pl.contact_ref = bc.contact_ref
   UNION ALL
   SELECT
     bl.user_id,
-    NULL AS contact_ref,
     'lead' AS person_type,
     bl.email,
     CAST(NULL AS STRING) AS account_id,
     CAST(NULL AS STRING) AS account_name,
     CAST(NULL AS STRING) AS account_industry,
     bl.industry AS lead_industry,
+    CAST(ARRAY() AS ARRAY<STRING>) AS opportunity_ids,
+    0 AS open_opportunity_count,
+    0 AS open_pipeline_amount,
     bl.updated_at
   FROM b2b.b2b_leads AS bl
 )
@@ -368,10 +376,8 @@ SELECT
   p.account_id,
   p.account_name,
   COALESCE(p.account_industry, p.lead_industry) AS industry,
-  COALESCE(pl.opportunity_ids, CAST(ARRAY() AS ARRAY<STRING>)) AS opportunity_ids,
-  COALESCE(pl.open_opportunity_count, 0) AS open_opportunity_count,
-  COALESCE(pl.open_pipeline_amount, 0) AS open_pipeline_amount,
+  COALESCE(p.opportunity_ids, CAST(ARRAY() AS ARRAY<STRING>)) AS opportunity_ids,
+  COALESCE(p.open_opportunity_count, 0) AS open_opportunity_count,
+  COALESCE(p.open_pipeline_amount, 0) AS open_pipeline_amount,
   p.updated_at
-FROM people AS p
-LEFT JOIN pipeline AS pl
-  ON pl.contact_ref = p.contact_ref;
+FROM people AS p;
