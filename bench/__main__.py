@@ -224,6 +224,23 @@ def _mark(value: float, target: float, higher_is_better: bool = False) -> str:
 
 NOTES = """## What the profiles say (DuckDB JSON profiles, 10M contacts)
 
+**Session 9 (PostgreSQL validate; generate).** PostgreSQL validate at 1M measured x8.28 of
+DuckDB's (48.4 s vs 5.85 s: DuckDB's side had got faster). EXPLAIN ANALYZE of the one statement
+put 12 s of it in reading the users view for its user_id checks: the pipeline LEFT JOIN ran
+although no column of it was read, because PostgreSQL prunes no output of a UNION ALL whose legs
+differ in type (the leads' `0` against a SUM), so join removal never saw it. The leads' leg now
+gives bare NULLs (an untyped NULL takes the other leg's type) and the pipeline is grouped by the
+stored contact id alone: `count(user_id)` over the users view 12.3 s -> 2.4 s, full read
+unchanged, rows and types identical (EXCEPT ALL both ways, PostgreSQL and DuckDB). Validate
+39.5 s vs DuckDB 5.49 s, x7.2 (interleaved, one loaded server:
+`bench/results-postgres-validate-1m.json`); planner table rewritten (users x0.48 of hand-written,
+worst estimate x4.2). Tried and reverted: joining the pipeline after the union (removable too,
+but the union's contact_ref has no statistics: x4,045 off). Tried and dropped: a TRANSLATE/STRPOS
+checksum (2-3x slower on both engines) and an STRPOS uppercase test (18% faster on PostgreSQL,
+collation-dependent elsewhere). `generate`: the [fast] extra (sqlglot's mypyc build) takes the
+cold run from 0.98-1.04 s to 0.70-0.76 s, warm 0.40-0.46 -> 0.38-0.42 s (alternating builds,
+medians of 3, two rounds; the bench's machine line says which build ran).
+
 **Session 8 (ref_keys per dialect: KEY_FORMS).** The x1.38 -> x2.0 regression of the headline
 segment was not the planner-proof idea but DuckDB's join order. Head to head at 10M in one
 process (medians of 5, views applied side by side): the views of the issue's filing (`ad833d3`)

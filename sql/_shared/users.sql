@@ -11,10 +11,11 @@ WITH {{ links.pairs_ctes() }}, pipeline AS (
       PostgreSQL (no statistics through a union; 871,723 actual at 1M contacts), and a join of
       two computed user_ids at 1/200 selectivity (4.6 billion rows estimated for 980,000). A
       contact has one user_id, except through a mapping table that gives it several: then the
-      user_id joins too. -#}
+      user_id joins too; otherwise the groups are the contact ids alone, so that the planner
+      knows a person matches at most one pipeline row (join removal, below). -#}
   SELECT
     pk.contact_ref,
-    pk.user_id,
+    {% if identity.strategy == 'mapping' %}pk.user_id,{% endif %}
     B2B_ID_ARRAY(pr.opportunity_id) AS opportunity_ids,
     SUM(CASE WHEN pr.is_closed THEN 0 ELSE 1 END) AS open_opportunity_count,
     SUM(CASE WHEN pr.is_closed THEN 0 ELSE COALESCE(pr.amount, 0) END) AS open_pipeline_amount
@@ -22,7 +23,7 @@ WITH {{ links.pairs_ctes() }}, pipeline AS (
   JOIN {{ identity_sql.person_keys() }} AS pk
     ON pk.contact_ref = pr.contact_ref
     {% if identity.strategy == 'mapping' %} AND pk.user_id = pr.user_id{% endif %}
-  GROUP BY pk.contact_ref, pk.user_id
+  GROUP BY pk.contact_ref{% if identity.strategy == 'mapping' %}, pk.user_id{% endif %}
 ), account_keys AS (
 {% set accounts -%}
 (
@@ -37,9 +38,15 @@ WITH {{ links.pairs_ctes() }}, pipeline AS (
 {%- endset %}
 {{ identity_sql.ref_keys(accounts, 'account_id', 'account_id_stored', test_on='rows') }}
 ), people AS (
+  {#- What a leg lacks is a bare NULL, never a typed constant: an untyped NULL takes the other
+      leg's type, so both legs have the same types and PostgreSQL flattens the union into its
+      parent (a "simple" UNION ALL). Only then can a read that uses none of the pipeline's
+      columns (validate's user_id checks) drop the pipeline join (join removal: pipeline is
+      unique on contact_ref); a union whose legs differ in type (a lead's 0 against a SUM) keeps
+      every output. The join itself stays on the stored contact id, which has statistics. -#}
   SELECT
     bc.user_id, 'contact' AS person_type, bc.email, bc.account_id, ak.account_name,
-    ak.industry AS account_industry, CAST(NULL AS TEXT) AS lead_industry,
+    ak.industry AS account_industry, NULL AS lead_industry,
     pl.opportunity_ids, pl.open_opportunity_count, pl.open_pipeline_amount, bc.updated_at
   FROM {{ identity_sql.person_keys() }} AS bc
   LEFT JOIN account_keys AS ak
@@ -49,9 +56,9 @@ WITH {{ links.pairs_ctes() }}, pipeline AS (
     {% if identity.strategy == 'mapping' %} AND pl.user_id = bc.user_id{% endif %}
   UNION ALL
   SELECT
-    bl.user_id, 'lead' AS person_type, bl.email, CAST(NULL AS TEXT) AS account_id, CAST(NULL AS TEXT) AS account_name,
-    CAST(NULL AS TEXT) AS account_industry, bl.industry AS lead_industry,
-    B2B_EMPTY_ID_ARRAY() AS opportunity_ids, 0 AS open_opportunity_count, 0 AS open_pipeline_amount, bl.updated_at
+    bl.user_id, 'lead' AS person_type, bl.email, NULL AS account_id, NULL AS account_name,
+    NULL AS account_industry, bl.industry AS lead_industry,
+    NULL AS opportunity_ids, NULL AS open_opportunity_count, NULL AS open_pipeline_amount, bl.updated_at
   FROM {{ view('leads') }} AS bl
 )
 SELECT

@@ -251,7 +251,6 @@ WITH roles AS (
 ), pipeline AS (
   SELECT
     pk.contact_ref AS contact_ref,
-    pk.user_id AS user_id,
     '[' + STRING_AGG(CONCAT('"', pr.opportunity_id, '"'), ',') WITHIN GROUP (ORDER BY
       pr.opportunity_id) + ']' AS opportunity_ids,
     SUM(CASE WHEN pr.is_closed <> 0 THEN 0 ELSE 1 END) AS open_opportunity_count,
@@ -293,8 +292,7 @@ WITH roles AS (
   ) AS pk
     ON pk.contact_ref = pr.contact_ref
   GROUP BY
-    pk.contact_ref,
-    pk.user_id
+    pk.contact_ref
 ), account_keys AS (
   SELECT
     k.account_id_stored AS ref_key,
@@ -320,7 +318,7 @@ WITH roles AS (
     bc.account_id,
     ak.account_name,
     ak.industry AS account_industry,
-    CAST(NULL AS VARCHAR(MAX)) AS lead_industry,
+    NULL AS lead_industry,
     pl.opportunity_ids,
     pl.open_opportunity_count,
     pl.open_pipeline_amount,
@@ -368,13 +366,13 @@ WITH roles AS (
     bl.user_id,
     'lead' AS person_type,
     bl.email,
-    CAST(NULL AS VARCHAR(MAX)) AS account_id,
-    CAST(NULL AS VARCHAR(MAX)) AS account_name,
-    CAST(NULL AS VARCHAR(MAX)) AS account_industry,
+    NULL AS account_id,
+    NULL AS account_name,
+    NULL AS account_industry,
     bl.industry AS lead_industry,
-    '[]' AS opportunity_ids,
-    0 AS open_opportunity_count,
-    0 AS open_pipeline_amount,
+    NULL AS opportunity_ids,
+    NULL AS open_opportunity_count,
+    NULL AS open_pipeline_amount,
     bl.updated_at
   FROM b2b.b2b_leads AS bl
 )
