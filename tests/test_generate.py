@@ -92,19 +92,10 @@ def test_no_boolean_select_items_on_fabric_and_arrays_only_where_supported(
         assert "ARRAY_AGG" not in users and "'[]'" in views["users"].ddl
 
 
-def test_generate_cache_serves_an_unchanged_project_and_misses_a_change(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A re-run over the same out folder reads every view from the cache (nothing is compiled)
-    and writes the same bytes; a config change recompiles exactly the views whose rendered SQL
-    changed, and the result equals a cold run's; a damaged cache file is a cold start."""
+def _count_compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, every view compile_ddl compiles (not read from its cache), as dialect/entity;
+    in this process, where it is counted (no forked workers)."""
     import toolkit.transpile as transpile
-    from toolkit.ddl_cache import CACHE_FILE
-
-    out = tmp_path / "out"
-    write_views(compile_ddl(ProjectContext(project), list(DIALECTS), cache_dir=out), out)
-    cold = _files(out)
-    assert (out / CACHE_FILE).is_file()
 
     compiled: list[str] = []
     real = transpile.compile_view
@@ -114,7 +105,24 @@ def test_generate_cache_serves_an_unchanged_project_and_misses_a_change(
         return real(view, dialect)
 
     monkeypatch.setattr(transpile, "compile_view", counting)
-    monkeypatch.setattr(transpile.os, "cpu_count", lambda: 1)  # in this process, where it is counted
+    monkeypatch.setattr(transpile.os, "cpu_count", lambda: 1)
+    return compiled
+
+
+def test_generate_cache_serves_an_unchanged_project_and_misses_a_change(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-run over the same out folder reads every view from the cache (nothing is compiled)
+    and writes the same bytes; a config change recompiles exactly the views whose rendered SQL
+    changed, and the result equals a cold run's; a damaged cache file is a cold start."""
+    from toolkit.ddl_cache import CACHE_FILE
+
+    out = tmp_path / "out"
+    write_views(compile_ddl(ProjectContext(project), list(DIALECTS), cache_dir=out), out)
+    cold = _files(out)
+    assert (out / CACHE_FILE).is_file()
+
+    compiled = _count_compiles(monkeypatch)
     write_views(compile_ddl(ProjectContext(project), list(DIALECTS), cache_dir=out), out)
     assert compiled == []
     assert _files(out) == cold
@@ -150,7 +158,6 @@ def test_generate_cache_keeps_the_dialects_a_run_did_not_generate(
     dialect's entries only, so the file stays bounded by dialects x views."""
     import json
 
-    import toolkit.transpile as transpile
     from toolkit.ddl_cache import CACHE_FILE
 
     out = tmp_path / "out"
@@ -160,15 +167,7 @@ def test_generate_cache_keeps_the_dialects_a_run_did_not_generate(
     full = len(json.loads((out / CACHE_FILE).read_text())["entries"])
     assert full == len(first)
 
-    compiled: list[str] = []
-    real = transpile.compile_view
-
-    def counting(view, dialect):  # type: ignore[no-untyped-def]
-        compiled.append(f"{dialect.name}/{view.entity}")
-        return real(view, dialect)
-
-    monkeypatch.setattr(transpile, "compile_view", counting)
-    monkeypatch.setattr(transpile.os, "cpu_count", lambda: 1)
+    compiled = _count_compiles(monkeypatch)
     cfg = project / "b2b_project.yml"
     cfg.write_text(cfg.read_text().replace("territory: territory__c", "region: territory__c"))
     compile_ddl(ProjectContext(project), ["duckdb"], cache_dir=out)
