@@ -204,6 +204,10 @@ class TargetDialect:
     def expand(self, tree: exp.Expr) -> exp.Expr:
         """Replace the placeholder functions, then apply this dialect's fixes."""
 
+        def sub(arg: exp.Expr) -> exp.Expr:
+            """An argument with its own placeholders replaced, in place (the tree is ours)."""
+            return arg.transform(_swap, copy=False)
+
         def _swap(node: exp.Expr) -> exp.Expr:
             if isinstance(node, exp.Anonymous):
                 fname = node.name.upper()
@@ -211,9 +215,7 @@ class TargetDialect:
                 if fname == "B2B_SF18":
                     # a stand-in call, written out as text after generation (generate()): the
                     # conversion is ~100 nodes, and generating it per call dominated generate
-                    return exp.Anonymous(
-                        this=LAZY_SF18, expressions=[_atom(args[0].transform(_swap, copy=False))]
-                    )
+                    return exp.Anonymous(this=LAZY_SF18, expressions=[_atom(sub(args[0]))])
                 if fname == "B2B_SF18_SUFFIX":
                     return self.sf18_suffix(args[0])
                 if fname == "B2B_ID_ARRAY":
@@ -226,22 +228,16 @@ class TargetDialect:
                     "B2B_IS_NOT_FALSE": self.IS_NOT_FALSE,
                 }
                 if fname in tests:
-                    return self.fragment(tests[fname], x=args[0].transform(_swap, copy=False))
+                    return self.fragment(tests[fname], x=sub(args[0]))
                 if fname == "B2B_OR_ELSE":
-                    return self.fragment(
-                        self.OR_ELSE,
-                        x=args[0].transform(_swap, copy=False),
-                        y=args[1].transform(_swap, copy=False),
-                    )
+                    return self.fragment(self.OR_ELSE, x=sub(args[0]), y=sub(args[1]))
                 if fname == "B2B_JSON_OBJECT":
                     # its arguments may hold placeholders too; transform() does not revisit them.
                     # An object nested in another stays a JSON value (not its text).
                     inner = [
-                        self.json_object(
-                            [v.transform(_swap, copy=False) for v in a.expressions], as_text=False
-                        )
+                        self.json_object([sub(v) for v in a.expressions], as_text=False)
                         if isinstance(a, exp.Anonymous) and a.name.upper() == "B2B_JSON_OBJECT"
-                        else a.transform(_swap, copy=False)
+                        else sub(a)
                         for a in args
                     ]
                     return self.json_object(inner)
@@ -252,12 +248,12 @@ class TargetDialect:
                     "B2B_JSON_KEY_COUNT": self.JSON_KEY_COUNT,
                 }
                 if fname in values:
-                    return self.fragment(values[fname], x=args[0].transform(_swap, copy=False))
+                    return self.fragment(values[fname], x=sub(args[0]))
                 if fname == "B2B_JSON_FIELD":
-                    return self.json_field(args[0].transform(_swap, copy=False), args[1])
+                    return self.json_field(sub(args[0]), args[1])
             return node
 
-        return self.fix(tree.transform(_swap, copy=False))  # callers pass a tree they own
+        return self.fix(sub(tree))  # callers pass a tree they own
 
     def fix(self, tree: exp.Expr) -> exp.Expr:
         """Dialect-specific rewrites sqlglot does not do by itself. Default: none."""
