@@ -53,3 +53,13 @@ UNION ALL SELECT 'skew', count(*), count(*) FILTER (n > $max_contacts), NULL, NU
 UNION ALL SELECT 'integrity:accounts', count(*), count(*) FILTER (parent_account_id IS NOT NULL AND parent_account_id NOT IN (SELECT account_id FROM live)), NULL, NULL, NULL FROM a
 UNION ALL SELECT 'integrity:opportunities', count(*), count(*) FILTER (account_id IS NOT NULL AND account_id NOT IN (SELECT account_id FROM live)), NULL, NULL, NULL FROM o
 UNION ALL SELECT 'checksum:' || v, count(*), NULL, NULL, NULL, NULL FROM bad GROUP BY ALL
+-- the copy path's sync views (output.catalogs): payload an object, updated_at set and not in the
+-- future, identifier set; one read of each view
+UNION ALL SELECT 'sync:' || v, count(*),
+       count(*) FILTER (payload IS NULL OR NOT CASE WHEN json_valid(payload) THEN json_type(payload) = 'OBJECT' ELSE false END),
+       count(*) FILTER (updated_at IS NULL OR updated_at > current_timestamp),
+       count(*) FILTER (id IS NULL OR trim(id) = ''), NULL
+          FROM (SELECT 'cdi_catalog_accounts' AS v, updated_at, id, payload FROM b2b.b2b_cdi_catalog_accounts
+                UNION ALL SELECT 'cdi_catalog_opportunities', updated_at, id, payload FROM b2b.b2b_cdi_catalog_opportunities
+                UNION ALL SELECT 'cdi_accounts', updated_at, id, payload FROM b2b.b2b_cdi_accounts)
+          GROUP BY v
