@@ -136,7 +136,8 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     org = prepare(args.contacts)
-    here = f"HEAD {_git('rev-parse', '--short', 'HEAD')}"
+    dirty = "+changes" if _git("status", "--porcelain", "--untracked-files=no") else ""
+    here = f"HEAD {_git('rev-parse', '--short', 'HEAD')}{dirty}"  # what ran, not only what is committed
     sides = {here: (ROOT, org), f"{args.rev} {_git('rev-parse', '--short', args.rev)}": setup(args.rev, org)}
     result = {
         "command": f"python -m bench.validate_ab {args.rev} {args.contacts} --rounds {args.rounds}",
