@@ -8,7 +8,8 @@ day. So each commit's pair runs in the same round, back to back, each call in a 
 (two commits' `toolkit` cannot share one interpreter), its own code timing only the call. Each
 commit gets its own copy of the org (REV's views applied by REV's code, in a throwaway worktree
 under bench/.data/ab/), and the per-round ratios are paired: a slow minute hits both calls of a
-pair. Written to bench/results-validate-ab.{json,md}.
+pair. Written to bench/results-validate-ab.{json,md}. The worktree stays registered for the next
+run (`git worktree remove bench/.data/ab/tree-SHA` drops it).
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ def setup(rev: str, org: Path) -> tuple[Path, Path]:
     if not tree.exists():
         base.mkdir(parents=True, exist_ok=True)
         _git("worktree", "add", "--detach", "-f", str(tree), sha)
+    if copy.exists() and (copy / "built.json").read_text() != (org / "built.json").read_text():
+        shutil.rmtree(copy)  # the cached org was rebuilt since: copy it again
     if not copy.exists():
         shutil.copytree(org, copy)
     _apply(tree, copy)
