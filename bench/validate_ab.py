@@ -44,14 +44,19 @@ def _git(*args: str, cwd: Path = ROOT) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def _run(code: Path, project: Path, what: str) -> float:
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(project), what],
+def _python(code: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`script` in a fresh interpreter that imports `toolkit` and `bench` from `code`."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
         cwd=code,
         env={**os.environ, "PYTHONPATH": str(code)},
         capture_output=True,
         text=True,
     )
+
+
+def _run(code: Path, project: Path, what: str) -> float:
+    done = _python(code, CHILD, str(project), what)
     if done.returncode != 0:
         raise SystemExit(f"{what} at {code} failed:\n{done.stderr[-2000:]}")
     # not the last line: an old commit's DuckDB connection may draw its progress bar on stdout
@@ -61,17 +66,11 @@ def _run(code: Path, project: Path, what: str) -> float:
     return float(json.loads(found.group(1))["s"])
 
 
-def _apply(code: Path, project: Path) -> None:
-    script = "import sys; from pathlib import Path; from toolkit.apply import apply; from toolkit.context import ProjectContext; apply(ProjectContext(Path(sys.argv[1])))"
-    env = {**os.environ, "PYTHONPATH": str(code)}
-    subprocess.run(
-        [sys.executable, "-c", script, str(project)], cwd=code, env=env, check=True, capture_output=True
-    )
+APPLY = "import sys; from pathlib import Path; from toolkit.apply import apply; from toolkit.context import ProjectContext; apply(ProjectContext(Path(sys.argv[1])))"
 
 
-def setup(rev: str, org: Path) -> tuple[Path, Path]:
-    """A worktree of REV and a copy of the org with REV's views applied by REV's code."""
-    sha = _git("rev-parse", "--short", rev)
+def setup(sha: str, org: Path) -> tuple[Path, Path]:
+    """A worktree of commit `sha` and a copy of the org with its views applied by its code."""
     base = HERE / ".data" / "ab"
     tree, copy = base / f"tree-{sha}", base / f"org-{sha}-{org.name}"
     if not tree.exists():
@@ -81,7 +80,9 @@ def setup(rev: str, org: Path) -> tuple[Path, Path]:
         shutil.rmtree(copy)  # the cached org was rebuilt since: copy it again
     if not copy.exists():
         shutil.copytree(org, copy)
-    _apply(tree, copy)
+    done = _python(tree, APPLY, str(copy))
+    if done.returncode != 0:
+        raise SystemExit(f"apply at {tree} failed:\n{done.stderr[-2000:]}")
     return tree, copy
 
 
@@ -141,7 +142,8 @@ def main() -> int:
     org = prepare(args.contacts)
     dirty = "+changes" if _git("status", "--porcelain", "--untracked-files=no") else ""
     here = f"HEAD {_git('rev-parse', '--short', 'HEAD')}{dirty}"  # what ran, not only what is committed
-    sides = {here: (ROOT, org), f"{args.rev} {_git('rev-parse', '--short', args.rev)}": setup(args.rev, org)}
+    sha = _git("rev-parse", "--short", args.rev)
+    sides = {here: (ROOT, org), f"{args.rev} {sha}": setup(sha, org)}
     result = {
         "command": f"python -m bench.validate_ab {args.rev} {args.contacts} --rounds {args.rounds}",
         "contacts": args.contacts,
