@@ -242,48 +242,13 @@ WITH roles AS (
     rl.contact_ref IS NULL
 ), pipeline AS (
   SELECT
-    pk.contact_ref,
+    pr.contact_ref,
     ARRAY_AGG(pr.opportunity_id ORDER BY pr.opportunity_id) AS opportunity_ids,
     SUM(CASE WHEN pr.is_closed THEN 0 ELSE 1 END) AS open_opportunity_count,
     SUM(CASE WHEN pr.is_closed THEN 0 ELSE COALESCE(pr.amount, 0) END) AS open_pipeline_amount
   FROM pairs AS pr
-  JOIN (
-    SELECT
-      pk.user_id,
-      pk.contact_id,
-      pk.account_id,
-      pk.contact_ref,
-      pk.account_ref,
-      pk.email,
-      pk.updated_at
-    FROM (
-      SELECT
-        CAST(ct.contact_id AS TEXT) AS user_id,
-        ct.*
-      FROM (
-        SELECT
-          CAST(c.id AS TEXT) AS contact_id,
-          CAST(c.property_associatedcompanyid AS TEXT) AS account_id,
-          c.id AS contact_ref,
-          c.property_associatedcompanyid AS account_ref,
-          c.property_email AS email,
-          c.property_lastmodifieddate AS updated_at
-        FROM hubspot.contact AS c
-        WHERE
-          (
-            NOT c._fivetran_deleted IS TRUE
-          )
-          AND NOT c.id IS NULL
-          AND (
-            c.property_lifecyclestage IS NULL
-            OR NOT c.property_lifecyclestage IN ('subscriber', 'lead', 'marketingqualifiedlead')
-          )
-      ) AS ct
-    ) AS pk
-  ) AS pk
-    ON pk.contact_ref = pr.contact_ref
   GROUP BY
-    pk.contact_ref
+    pr.contact_ref
 ), account_keys AS (
   SELECT
     k.account_id_stored AS ref_key,
