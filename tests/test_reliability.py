@@ -75,6 +75,14 @@ def test_hostile_names_apply_on_duckdb_and_nothing_else_runs(project: Path, name
         assert con.execute(f"SELECT COUNT(*) FROM {users.name}").fetchone()[0] > 0  # type: ignore[index]
     finally:
         con.close()
+        # every example shares the fixture's database: drop what this one made, or each apply
+        # after it writes a catalog that grew by a schema of views per example (200 of them)
+        drop = duckdb.connect(str(project / "demo.duckdb"))
+        try:
+            schema = sqlglot.exp.to_identifier("s_" + name, quoted=True).sql("duckdb")
+            drop.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        finally:
+            drop.close()
 
 
 def test_template_sandbox_blocks_python_internals(project: Path) -> None:
