@@ -296,5 +296,10 @@ def test_hostile_names_apply_on_postgres(pg, pg_db: str, project: Path, name: st
         return
     users = next(v for v in plan.views if v.short_name == f"{name}_users")
     with psycopg.connect(pg.dsn(pg_db)) as conn:
-        assert conn.execute(f"SELECT COUNT(*) FROM {users.name}").fetchone()[0] > 0  # type: ignore[index]
-        assert conn.execute("SELECT COUNT(*) FROM salesforce.contact").fetchone()[0] > 0  # type: ignore[index]
+        try:
+            assert conn.execute(f"SELECT COUNT(*) FROM {users.name}").fetchone()[0] > 0  # type: ignore[index]
+            assert conn.execute("SELECT COUNT(*) FROM salesforce.contact").fetchone()[0] > 0  # type: ignore[index]
+        finally:
+            # the examples share the database: each starts from the org alone (see the DuckDB case)
+            schema = sqlglot.exp.to_identifier("s_" + name, quoted=True).sql("postgres")
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
