@@ -26,9 +26,13 @@ install-dbt: $(DBT_VENV)/.installed
 demo: install
 	$(VENV)/bin/b2b demo
 
+# pytest-xdist: a worker per core (2 here), each running whole test files (--dist loadfile: a
+# file's module fixtures and its shared results file stay in one process); each worker starts its
+# own PostgreSQL cluster and Spark sessions on free ports. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 test: install install-dbt
 	bash scripts/bootstrap.sh
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check toolkit tests
