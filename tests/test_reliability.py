@@ -55,6 +55,12 @@ def test_hostile_names_are_quoted_or_rejected(project: Path, schema: str, prefix
         assert statements[0].this.name == f"{prefix}{v.entity}"
 
 
+def _drop_example_schema(name: str, dialect: str) -> str:
+    """What an apply example made, dropped: hypothesis runs every example on the one fixture
+    database, and each apply after the last would write a catalog a schema of views larger."""
+    return f"DROP SCHEMA IF EXISTS {sqlglot.exp.to_identifier('s_' + name, quoted=True).sql(dialect)} CASCADE"
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=hostile_names)
 def test_hostile_names_apply_on_duckdb_and_nothing_else_runs(project: Path, name: str) -> None:
@@ -64,7 +70,7 @@ def test_hostile_names_apply_on_duckdb_and_nothing_else_runs(project: Path, name
     _set(project, "output.prefix", name + "_")
     ctx = ProjectContext(project)
     plan = apply(ctx)
-    con = duckdb.connect(str(project / "demo.duckdb"), read_only=True)
+    con = duckdb.connect(str(project / "demo.duckdb"))
     try:
         assert con.execute("SELECT COUNT(*) FROM salesforce.contact").fetchone()[0] > 0  # type: ignore[index]
         schemas = {
@@ -74,15 +80,8 @@ def test_hostile_names_apply_on_duckdb_and_nothing_else_runs(project: Path, name
         users = next(v for v in plan.views if v.short_name == f"{name}_users")
         assert con.execute(f"SELECT COUNT(*) FROM {users.name}").fetchone()[0] > 0  # type: ignore[index]
     finally:
+        con.execute(_drop_example_schema(name, "duckdb"))
         con.close()
-        # every example shares the fixture's database: drop what this one made, or each apply
-        # after it writes a catalog that grew by a schema of views per example (200 of them)
-        drop = duckdb.connect(str(project / "demo.duckdb"))
-        try:
-            schema = sqlglot.exp.to_identifier("s_" + name, quoted=True).sql("duckdb")
-            drop.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        finally:
-            drop.close()
 
 
 def test_template_sandbox_blocks_python_internals(project: Path) -> None:
@@ -300,6 +299,4 @@ def test_hostile_names_apply_on_postgres(pg, pg_db: str, project: Path, name: st
             assert conn.execute(f"SELECT COUNT(*) FROM {users.name}").fetchone()[0] > 0  # type: ignore[index]
             assert conn.execute("SELECT COUNT(*) FROM salesforce.contact").fetchone()[0] > 0  # type: ignore[index]
         finally:
-            # the examples share the database: each starts from the org alone (see the DuckDB case)
-            schema = sqlglot.exp.to_identifier("s_" + name, quoted=True).sql("postgres")
-            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            conn.execute(_drop_example_schema(name, "postgres"))
