@@ -296,16 +296,23 @@ FROM unmatched AS u
         return ("alias_name", "alias_label") if sync and sync.identifier == "alias" else ("external_id",)
 
     def sync_cte(self, entity: str) -> str:
-        """One row of the sync view's shape metrics: every rule counted in one read of the view."""
+        """One row of the sync view's shape metrics: every rule counted in one read of the view.
+        The view is read once into flags (each rule as 1/0) and the identifier as the samples
+        show it: the payload, the wide column, is tested once per row and never held for the
+        samples (holding it cost a third of these statements on DuckDB at 10M contacts)."""
         name = f"sync_{entity}"
         if name in self.ctes:
             return name
-        ids = self.sync_identifiers(entity)
-        cols = ", ".join(q(c) for c in ("updated_at", *ids, "payload"))
-        self.ctes[f"v_{entity}"] = f"SELECT {cols} FROM {self.renderer.view(entity).sql()}"
-        parts = ["COUNT(*) AS total"]
-        for label, bad in self._sync_rules(entity).items():
-            parts.append(f"COUNT(CASE WHEN {bad} THEN 1 END) AS {label}")
+        rules = self._sync_rules(entity)
+        shown = " || ' / ' || ".join(
+            f"COALESCE(CAST({q(c)} AS TEXT), 'NULL')" for c in self.sync_identifiers(entity)
+        )
+        flags = ", ".join(f"CASE WHEN {bad} THEN 1 ELSE 0 END AS {label}" for label, bad in rules.items())
+        self.ctes[f"v_{entity}"] = f"SELECT {shown} AS shown, {flags} FROM {self.renderer.view(entity).sql()}"
+        parts = [
+            "COUNT(*) AS total",
+            *(f"COUNT(CASE WHEN {label} = 1 THEN 1 END) AS {label}" for label in rules),
+        ]
         self.ctes[name] = f"SELECT {', '.join(parts)} FROM v_{entity}"
         return name
 
@@ -537,15 +544,12 @@ WHERE c.account_id IS NOT NULL
             "sync_identifier": "bad_identifier",
         }[name]
         metrics = self.sync_cte(entity)
-        ids = self.sync_identifiers(entity)
-        shown = " || ' / ' || ".join(f"COALESCE(CAST({q(c)} AS TEXT), 'NULL')" for c in ids)
-        bad = self._sync_rules(entity)[label]
         return self._check(
             name,
             entity,
             f"SELECT total, {label} AS failing FROM {metrics}",
             ("total", "failing"),
-            [self._sample(lit(label), shown, f"v_{entity}", f"({bad})")],
+            [self._sample(lit(label), "shown", f"v_{entity}", f"{label} = 1")],
         )
 
 
