@@ -33,6 +33,9 @@ class DuckDBProfile(_Conn):
     path: str = ":memory:"
     threads: int | None = Field(None, ge=1)
     memory_limit: str | None = None
+    # validate's checks in one statement (fast, memory-hungry) or one per view; auto: one when
+    # its estimated peak fits the memory limit (toolkit.validate.statements)
+    validate_statements: Literal["auto", "one", "per_view"] = "auto"
 
 
 class PostgresProfile(_Conn):

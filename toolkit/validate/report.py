@@ -93,6 +93,8 @@ def to_text(report: ValidationReport, color: bool = True, width: int = 120) -> s
         f"[red]{s['failed']} failed[/], {s['errored']} errored; "
         f"{s['rows_fetched']} rows fetched in {report.statements} statement(s), {s['elapsed_s']}s"
     )
+    if report.statements_why:
+        console.print(f"checks in {report.statements_why}", style="dim")
     return buf.getvalue()
 
 

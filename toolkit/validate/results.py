@@ -50,6 +50,7 @@ class ValidationReport:
     rows_fetched: int
     elapsed_s: float
     statements: int
+    statements_why: str | None = None  # why one statement or one per view (DuckDB)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)

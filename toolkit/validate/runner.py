@@ -13,10 +13,12 @@ from sqlglot import exp
 from toolkit.context import ProjectContext
 from toolkit.dialects import PROFILE_DIALECT, TargetDialect, get_or_raise
 from toolkit.errors import B2BError, ConfigError, WarehouseError
+from toolkit.render import parse_table_name
 from toolkit.validate.checks import CAUSES, CheckSQL, Plan, build_plan, grouped, severities
 from toolkit.validate.guard import ensure_read_only
 from toolkit.validate.results import CheckResult, ValidationReport
 from toolkit.validate.source_checks import drift_check, freshness_check
+from toolkit.validate.statements import Choice, choose
 from toolkit.warehouse.base import Adapter
 
 
@@ -124,6 +126,32 @@ def _ensure_views(ctx: ProjectContext, adapter: Adapter) -> None:
         )
 
 
+def statements_choice(ctx: ProjectContext, adapter: Adapter) -> Choice:
+    """One statement or one per view, from the profile's validate_statements and, on auto, the
+    rows of the tables the checks read (the CRM's and the platform's IDs, from the engine's
+    metadata) against its memory limit."""
+    mode = getattr(ctx.target.conn, "validate_statements", "auto")
+    if mode != "auto":
+        return choose(mode, None, None)
+    live = ctx.live_source
+    if live is None or not live.tables:
+        return choose(mode, None, None)
+    crm = adapter.table_rows([(live.schema, t.name) for t in live.tables.values()])
+    ids = ctx.config.platform.external_ids
+    platform = None
+    if ids is not None and ids.table is not None:
+        t = parse_table_name(ids.table, "platform.external_ids.table")
+        if not t.catalog:
+            platform = adapter.table_rows([(t.db or "main", t.name)])
+    if platform is None:  # a query, or another database: about one ID per person
+        people = [
+            live.table(ctx.crm.objects[o].table or "") for o in ("contact", "lead") if o in ctx.crm.objects
+        ]
+        platform = adapter.table_rows([(live.schema, t.name) for t in people if t is not None])
+    rows = None if crm is None else crm + (platform or 0)
+    return choose(mode, rows, adapter.memory_limit_bytes())
+
+
 def plan_for(ctx: ProjectContext, dialect: TargetDialect) -> Plan:
     return build_plan(ctx.config, ctx.renderer(), ctx.crm.id_style == "salesforce", dialect.sqlglot_name)
 
@@ -150,9 +178,12 @@ def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda
                 return adapter.fetchall(checked)
 
         rows: list[tuple[Any, ...]] | None = None
+        choice = None
         if dialect.CHECKS_IN_ONE_STATEMENT:
-            # one statement, or a few where the engine's memory is the client's (DuckDB)
-            parts = grouped(plan) if dialect.CHECKS_GROUPED else [plan]
+            # one statement, or one per view where the engine's memory is the client's (DuckDB)
+            # and one statement would not fit it
+            choice = statements_choice(ctx, adapter) if dialect.CHECKS_GROUPED else None
+            parts = grouped(plan) if choice is not None and not choice.one else [plan]
             try:
                 rows = []
                 for i, part in enumerate(parts, 1):
@@ -194,4 +225,11 @@ def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda
         if levels["source_freshness"] != "off":
             results.append(freshness_check(ctx, dialect, levels["source_freshness"], run))
         fetched = adapter.rows_fetched
-    return ValidationReport(ctx.target.name, results, fetched, time.perf_counter() - started, statements)
+    return ValidationReport(
+        ctx.target.name,
+        results,
+        fetched,
+        time.perf_counter() - started,
+        statements,
+        choice.why if choice is not None else None,
+    )

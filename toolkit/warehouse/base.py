@@ -120,6 +120,15 @@ class Adapter(ABC):
             query = query.where(condition)
         return pick_schema(self.fetchall(query.sql(dialect=self.dialect.sqlglot_name)), schema)
 
+    def memory_limit_bytes(self) -> int | None:
+        """The engine's memory limit, where it is the client's memory (in-process engines)."""
+        return None
+
+    def table_rows(self, tables: Sequence[tuple[str, str]]) -> int | None:
+        """The rows of these (schema, table) pairs together, from the engine's metadata (no
+        scan); None where the engine does not say."""
+        return None
+
     def session_notes(self) -> list[str]:
         """What the user should know about this connection before relying on what apply did."""
         return []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,33 @@ class DuckDBAdapter(SQLAlchemyAdapter):
         if self.config.memory_limit:
             config["memory_limit"] = self.config.memory_limit
         return {"connect_args": {"config": config}} if config else {}
+
+    def memory_limit_bytes(self) -> int | None:
+        from toolkit.validate.statements import parse_bytes
+
+        rows = self.fetchall("SELECT current_setting('memory_limit')")
+        return parse_bytes(str(rows[0][0])) if rows else None
+
+    def table_rows(self, tables: Sequence[tuple[str, str]]) -> int | None:
+        from sqlglot import exp
+
+        if not tables:
+            return None
+        pairs = [
+            exp.and_(
+                exp.func("LOWER", exp.column("schema_name")).eq(exp.Literal.string(schema.lower())),
+                exp.func("LOWER", exp.column("table_name")).eq(exp.Literal.string(name.lower())),
+            )
+            for schema, name in tables
+        ]
+        query = (
+            exp.select(exp.func("SUM", exp.column("estimated_size")))
+            .from_(exp.func("duckdb_tables"))
+            .where(exp.column("database_name").eq(exp.func("current_database")))
+            .where(exp.or_(*pairs))
+        )
+        rows = self.fetchall(query.sql("duckdb"))
+        return int(rows[0][0]) if rows and rows[0][0] is not None else None
 
     def catalog_filter(self, database: str | None) -> list[Any]:
         from sqlglot import exp

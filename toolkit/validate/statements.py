@@ -1,0 +1,73 @@
+"""How many statements validate sends where the engine's memory is the client's (DuckDB runs in
+the `b2b` process): all the checks in one statement when its estimated peak fits the engine's
+memory limit, else one statement per view (`grouped`).
+
+One statement reads each view once for every check; per-view statements read the contacts view
+five times but hold one view's working set at a time. At 10M contacts on a 2-core machine: one
+statement 86-92 s at a 14.9 GB peak, per view 101-109 s at 4.5 GB (python -m bench.validate_ab).
+A statement that outgrows the limit spills, and spilling costs more than the re-reads (one
+statement under a 5 GB limit: 2.3 times slower than per view), hence the estimate and its margin.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: peak RSS of the one-statement validate over the rows of the tables it reads (CRM tables and
+#: the platform's IDs): 435 bytes a row at 1M contacts (1,660 MB), 430 at 10M (14,900 MB)
+BYTES_PER_ROW = 450
+#: the share of the memory limit one statement may be estimated to take
+HEADROOM = 0.8
+MODES = ("auto", "one", "per_view")
+
+_UNITS = {
+    "": 1,
+    "B": 1,
+    "BYTES": 1,
+    "KB": 10**3,
+    "MB": 10**6,
+    "GB": 10**9,
+    "TB": 10**12,
+    "KIB": 2**10,
+    "MIB": 2**20,
+    "GIB": 2**30,
+    "TIB": 2**40,
+}
+
+
+def parse_bytes(text: str) -> int | None:
+    """'18.8 GiB', '8GB', '512 MiB' -> bytes; None when it is not a size."""
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", text or "")
+    if m is None or m.group(2).upper() not in _UNITS:
+        return None
+    return int(float(m.group(1)) * _UNITS[m.group(2).upper()])
+
+
+def _size(n: float) -> str:
+    return f"{n / 10**9:.1f} GB" if n >= 10**9 else f"{n / 10**6:.0f} MB"
+
+
+@dataclass(frozen=True)
+class Choice:
+    one: bool
+    why: str  # what the report says after the statement count
+
+
+def choose(mode: str, rows: int | None, limit: int | None) -> Choice:
+    """`mode` from the profile (validate_statements); `rows` of the tables the checks read and
+    the engine's memory `limit` in bytes (None: unknown)."""
+    if mode == "one":
+        return Choice(True, "one statement (validate_statements: one)")
+    if mode == "per_view":
+        return Choice(False, "one per view (validate_statements: per_view)")
+    if rows is None or limit is None:
+        return Choice(False, "one per view (the engine's memory limit or the table sizes are unknown)")
+    need = rows * BYTES_PER_ROW
+    if need <= HEADROOM * limit:
+        return Choice(True, f"one statement: about {_size(need)} of the {_size(limit)} memory_limit")
+    return Choice(
+        False,
+        f"one per view: one statement would take about {_size(need)}, more than "
+        f"{HEADROOM:.0%} of the {_size(limit)} memory_limit",
+    )
