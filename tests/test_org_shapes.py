@@ -217,3 +217,57 @@ def test_deleted_converted_leads_are_diagnosed_as_converted(
     from toolkit.demo.synthetic import count_residue
 
     assert got.diagnosis["converted_lead"] == count_residue(len(shapes.rows(org_tables, "contact")), 6)
+
+
+def _numbers(report: Any) -> dict[tuple[str, str], tuple[Any, ...]]:
+    return {
+        (r.name, r.view): (r.status, r.failing, r.total, r.rate, r.diagnosis, sorted(r.sample or []))
+        for r in report.results
+        if not r.name.startswith("source_")  # the source's age moves while the test runs
+    }
+
+
+def test_one_statement_and_per_view_give_the_same_report(
+    org_tables: dict,
+    org_dir: Path,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """validate on DuckDB sends all checks as one statement or one per view
+    (toolkit.validate.statements): every count, rate, diagnosis and sample is the same either
+    way, on an org the demo does not have (Person Accounts), and the diagnosis equals the
+    independent model's."""
+    shape = shapes.person_accounts(org_tables)
+    project = load_shape(shape, "duckdb", tmp_path, org_dir, request)
+    apply(ProjectContext(project))
+    profiles = project / "profiles.yml"
+    base = profiles.read_text()
+    reports = {}
+    for mode in ("one", "per_view", "auto"):
+        profiles.write_text(
+            base.replace("path: demo.duckdb", f"path: demo.duckdb\n      validate_statements: {mode}")
+        )
+        reports[mode] = run_validation(ProjectContext(project))
+    # auto on a machine whose memory limit one statement would not fit: the estimate per row is
+    # raised so that this small org "needs" terabytes; the table sizes and the limit are real
+    import toolkit.validate.statements as st
+
+    monkeypatch.setattr(st, "BYTES_PER_ROW", 10**8)
+    reports["auto, too big"] = run_validation(ProjectContext(project))
+
+    one = _numbers(reports["one"])
+    for mode, report in reports.items():
+        assert _numbers(report) == one, mode
+    extra = reports["one"].statements - 1  # the source checks' own statements
+    assert reports["auto"].statements == 1 + extra and "memory_limit" in (
+        reports["auto"].statements_why or ""
+    )
+    per_view = reports["per_view"].statements
+    assert per_view > 1 + extra + 5  # a statement per view, per platform check, per sync view
+    assert reports["auto, too big"].statements == per_view
+    assert "more than 80% of the" in (reports["auto, too big"].statements_why or "")
+    got = next(
+        r for r in reports["per_view"].results if r.name == "user_id_in_platform" and r.view == "b2b_contacts"
+    )
+    assert got.diagnosis == _diagnosis(shape.model)

@@ -249,3 +249,45 @@ def test_postgres_sessions_turn_jit_off(project: Path, pg, pg_db: str) -> None: 
     with ProjectContext(project).adapter() as adapter:
         assert adapter.fetchall("SELECT boot_val FROM pg_settings WHERE name = 'jit'") == [("on",)]
         assert adapter.fetchall("SHOW jit") == [("off",)]
+
+
+def test_sizes_for_the_statement_choice_come_from_the_engine(project: Path) -> None:
+    from toolkit.validate.statements import parse_bytes
+
+    """What auto decides on (toolkit.validate.statements) is read from DuckDB itself: the rows of
+    the tables equal their COUNT(*), and the memory limit is the profile's."""
+    _edit(project / "profiles.yml", "path: demo.duckdb", "path: demo.duckdb\n      memory_limit: 3GB")
+    apply(ProjectContext(project))
+    ctx = ProjectContext(project)
+    with ctx.adapter() as adapter:
+        ctx.bind_live(adapter)
+        live = ctx.live_source
+        assert live is not None and len(live.tables) >= 6
+        counted = sum(
+            adapter.fetchall(f"SELECT COUNT(*) FROM {live.schema}.{t.name}")[0][0]
+            for t in live.tables.values()
+        )
+        assert adapter.table_rows([(live.schema.upper(), t.name) for t in live.tables.values()]) == counted
+        assert adapter.table_rows([("no_such_schema", "contact")]) is None
+        assert adapter.memory_limit_bytes() == 3 * 10**9
+    _edit(project / "profiles.yml", "      memory_limit: 3GB", "")
+    with ProjectContext(project).adapter() as adapter:
+        # no limit in the profile: DuckDB's own default (80% of RAM), as it shows it
+        shown = adapter.fetchall("SELECT current_setting('memory_limit')")[0][0]
+        assert adapter.memory_limit_bytes() == parse_bytes(shown) and parse_bytes(shown)
+    _edit(project / "profiles.yml", "path: demo.duckdb", "path: demo.duckdb\n      memory_limit: 3GB")
+    report = run_validation(ProjectContext(project))
+    assert report.statements_why is not None and "of the 3.0 GB memory_limit" in report.statements_why
+
+
+def test_statement_choice_rule() -> None:
+    from toolkit.validate.statements import BYTES_PER_ROW, HEADROOM, choose, parse_bytes
+
+    assert parse_bytes("18.8 GiB") == int(18.8 * 2**30)
+    assert parse_bytes("8GB") == 8 * 10**9 and parse_bytes("512 MiB") == 512 * 2**20
+    assert parse_bytes("lots") is None
+    limit = 10 * 10**9
+    fits = int(HEADROOM * limit / BYTES_PER_ROW)
+    assert choose("auto", fits, limit).one and not choose("auto", fits + 1000, limit).one
+    assert not choose("auto", None, limit).one and not choose("auto", 10, None).one
+    assert choose("one", 10**12, 1).one and not choose("per_view", 1, 10**12).one
