@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-#: peak RSS of the one-statement validate over the rows of the tables it reads (CRM tables and
-#: the platform's IDs): 435 bytes a row at 1M contacts (1,660 MB), 430 at 10M (14,900 MB)
+#: peak RSS of the one-statement validate over the rows of the tables it reads (the CRM tables
+#: and the platform's IDs): 430 bytes a row at 10M contacts (14.9 GB for 34.7M rows, session 12)
+#: and 435 at 1M (1,660 MB in bench/results.md, measured when validate was always one statement)
 BYTES_PER_ROW = 450
 #: the share of the memory limit one statement may be estimated to take
 HEADROOM = 0.8
-MODES = ("auto", "one", "per_view")
 
 _UNITS = {
     "": 1,

@@ -55,6 +55,9 @@ class DuckDBAdapter(SQLAlchemyAdapter):
     def memory_limit_bytes(self) -> int | None:
         from toolkit.validate.statements import parse_bytes
 
+        # the profile's own value when it is a size (DuckDB shows it rounded: '2.7 GiB' for 3GB)
+        if self.config.memory_limit and (exact := parse_bytes(self.config.memory_limit)) is not None:
+            return exact
         rows = self.fetchall("SELECT current_setting('memory_limit')")
         return parse_bytes(str(rows[0][0])) if rows else None
 
