@@ -60,14 +60,16 @@ def choose(mode: str, rows: int | None, limit: int | None) -> Choice:
     if mode == "one":
         return Choice(True, "one statement (validate_statements: one)")
     if mode == "per_view":
-        return Choice(False, "one per view (validate_statements: per_view)")
+        return Choice(False, "one statement per view (validate_statements: per_view)")
     if rows is None or limit is None:
-        return Choice(False, "one per view (the engine's memory limit or the table sizes are unknown)")
+        return Choice(
+            False, "one statement per view (the engine's memory limit or the table sizes are unknown)"
+        )
     need = rows * BYTES_PER_ROW
     if need <= HEADROOM * limit:
         return Choice(True, f"one statement: about {_size(need)} of the {_size(limit)} memory_limit")
     return Choice(
         False,
-        f"one per view: one statement would take about {_size(need)}, more than "
+        f"one statement per view: one statement would take about {_size(need)}, more than "
         f"{HEADROOM:.0%} of the {_size(limit)} memory_limit",
     )
