@@ -153,6 +153,11 @@ class CheckBuilder:
             self.ctes[name] = f"SELECT {cols} FROM {self.renderer.view(entity).sql()}"
         return name
 
+    @staticmethod
+    def _shown(cols: tuple[str, ...]) -> str:
+        """A sampled row's key columns as one text value, NULLs spelled out."""
+        return " || ' / ' || ".join(f"COALESCE(CAST({q(c)} AS TEXT), 'NULL')" for c in cols)
+
     def _bad_format(self) -> str:
         u = q("user_id")
         controls = " OR ".join(f"POSITION(CHR({c}) IN {u}) > 0" for c in (9, 10, 13))
@@ -304,9 +309,7 @@ FROM unmatched AS u
         if name in self.ctes:
             return name
         rules = self._sync_rules(entity)
-        shown = " || ' / ' || ".join(
-            f"COALESCE(CAST({q(c)} AS TEXT), 'NULL')" for c in self.sync_identifiers(entity)
-        )
+        shown = self._shown(self.sync_identifiers(entity))
         flags = ", ".join(f"CASE WHEN {bad} THEN 1 ELSE 0 END AS {label}" for label, bad in rules.items())
         self.ctes[f"v_{entity}"] = f"SELECT {shown} AS shown, {flags} FROM {self.renderer.view(entity).sql()}"
         parts = [
@@ -388,7 +391,7 @@ FROM unmatched AS u
 
     def grain(self, entity: str) -> CheckSQL:
         agg, keys = self.agg_cte(entity), self.keys_cte(entity)
-        shown = " || ' / ' || ".join(f"COALESCE(CAST({q(c)} AS TEXT), 'NULL')" for c in GRAIN[entity])
+        shown = self._shown(GRAIN[entity])
         return self._check(
             "grain_unique",
             entity,

@@ -142,7 +142,7 @@ def statements_choice(ctx: ProjectContext, adapter: Adapter) -> Choice:
     if ids is not None and ids.table is not None:
         t = parse_table_name(ids.table, "platform.external_ids.table")
         if not t.catalog:
-            platform = adapter.table_rows([(t.db or "main", t.name)])
+            platform = adapter.table_rows([(t.db or None, t.name)])
     if platform is None:  # a query, or another database: about one ID per person
         people = [
             live.table(ctx.crm.objects[o].table or "") for o in ("contact", "lead") if o in ctx.crm.objects

@@ -124,9 +124,9 @@ class Adapter(ABC):
         """The engine's memory limit, where it is the client's memory (in-process engines)."""
         return None
 
-    def table_rows(self, tables: Sequence[tuple[str, str]]) -> int | None:
+    def table_rows(self, tables: Sequence[tuple[str | None, str]]) -> int | None:
         """The rows of these (schema, table) pairs together, from the engine's metadata (no
-        scan); None where the engine does not say."""
+        scan; schema None: the session's current schema); None where the engine does not say."""
         return None
 
     def session_notes(self) -> list[str]:

@@ -61,14 +61,18 @@ class DuckDBAdapter(SQLAlchemyAdapter):
         rows = self.fetchall("SELECT current_setting('memory_limit')")
         return parse_bytes(str(rows[0][0])) if rows else None
 
-    def table_rows(self, tables: Sequence[tuple[str, str]]) -> int | None:
+    def table_rows(self, tables: Sequence[tuple[str | None, str]]) -> int | None:
         from sqlglot import exp
 
         if not tables:
             return None
         pairs = [
             exp.and_(
-                exp.func("LOWER", exp.column("schema_name")).eq(exp.Literal.string(schema.lower())),
+                exp.func("LOWER", exp.column("schema_name")).eq(
+                    exp.Literal.string(schema.lower())
+                    if schema
+                    else exp.func("LOWER", exp.func("current_schema"))
+                ),
                 exp.func("LOWER", exp.column("table_name")).eq(exp.Literal.string(name.lower())),
             )
             for schema, name in tables
