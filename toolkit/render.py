@@ -22,7 +22,7 @@ from sqlglot.errors import ParseError
 
 from toolkit.config.project import CATALOG_ENTITIES, ENTITIES, SYNC_ENTITIES, ProjectConfig
 from toolkit.crm import SQL_TYPES, Crm, CrmObject
-from toolkit.dialects.base import KeyForms
+from toolkit.dialects.base import KeyForms, without_positions
 from toolkit.errors import ConfigError, TemplateError
 
 
@@ -305,7 +305,7 @@ class ViewRenderer:
             ) from None
         if len(statements) != 1 or not isinstance(statements[0], exp.Query):
             raise TemplateError(f"{path}: a view template must render exactly one SELECT statement")
-        return RenderedView(entity, self.view(entity), path, statements[0])
+        return RenderedView(entity, self.view(entity), path, without_positions(statements[0]))
 
     def render_all(
         self, entities: tuple[str, ...] = ENTITIES, key_forms: KeyForms = "cross"

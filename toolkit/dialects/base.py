@@ -25,7 +25,7 @@ Placeholders:
 from __future__ import annotations
 
 from functools import cache
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, TypeVar
 
 import sqlglot
 from sqlglot import exp
@@ -36,6 +36,17 @@ KeyForms = Literal["cross", "union"]
 SF18_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 #: the stand-in function name of an 18-char conversion until generate() writes it out
 LAZY_SF18 = "B2B_LAZY_SF18"
+
+E = TypeVar("E", bound=exp.Expr)
+
+
+def without_positions(tree: E) -> E:
+    """`tree` without the parser's token positions (line, col, start, end: a dict on most
+    identifiers), in place. Nothing reads them once a tree parsed; every copy of the tree
+    deep-copies them one dict at a time, which was 40% of `b2b generate`'s compile time."""
+    for node in tree.walk():
+        node._meta = None
+    return tree
 
 
 def _atom(node: exp.Expr) -> exp.Expr:
@@ -126,7 +137,7 @@ class TargetDialect:
     @classmethod
     @cache
     def _fragment(cls, sql: str) -> exp.Expr:
-        return sqlglot.parse_one(sql, read=cls.sqlglot_name)
+        return without_positions(sqlglot.parse_one(sql, read=cls.sqlglot_name))
 
     def fragment(self, sql: str, **args: exp.Expr) -> exp.Expr:
         return exp.replace_placeholders(self._fragment(sql), **args)  # it copies
