@@ -79,7 +79,8 @@ def measure(sides: dict[str, Path], project: Path, tmp: Path, rounds: int) -> di
     }
     base, here = names[1], names[0]
     out["ratio"] = {
-        state: round(out[here][state]["median_s"] / out[base][state]["median_s"], 3) for state in ("cold", "warm")
+        state: round(out[here][state]["median_s"] / out[base][state]["median_s"], 3)
+        for state in ("cold", "warm")
     }
     out["same_sql"] = same
     return out
