@@ -15,6 +15,7 @@ import pytest
 import shapes
 from conftest import pg_profiles
 from reference import expected_sync, expected_views
+from sqlglot import exp
 
 from toolkit.apply import apply
 from toolkit.config.project import ENTITIES
@@ -271,3 +272,104 @@ def test_one_statement_and_per_view_give_the_same_report(
         r for r in reports["per_view"].results if r.name == "user_id_in_platform" and r.view == "b2b_contacts"
     )
     assert got.diagnosis == _diagnosis(shape.model)
+
+
+LINK_SEGMENTS = {
+    # contacts filtered only on their links: compiled over a link view (segments/compile.py)
+    "open_pipeline": {
+        "all": [
+            {"field": "person.person_type", "eq": "contact"},
+            {"field": "opportunity.is_closed", "eq": False},
+        ]
+    },
+    "on_person_accounts": {
+        "all": [
+            {"field": "person.person_type", "eq": "contact"},
+            {"field": "account.is_person_account", "eq": True},
+        ]
+    },
+    "open_not_software": {
+        "all": [
+            {"field": "person.person_type", "eq": "contact"},
+            {"field": "opportunity.is_closed", "eq": False},
+            {"not": {"field": "account.industry", "eq": "Software"}},
+        ]
+    },
+    "big_software_big_deal": {
+        "all": [
+            {"field": "person.person_type", "eq": "contact"},
+            {"field": "account.industry", "eq": "Software"},
+            {"field": "account.number_of_employees", "gt": 1000},
+            {"field": "opportunity.is_closed", "eq": False},
+            {"field": "opportunity.amount", "gt": 50000},
+        ]
+    },
+}
+
+
+def _link_segments_model(model: shapes.Tables) -> dict[str, set[str]]:
+    """Each LINK_SEGMENTS segment's contacts, from the model's links and the raw account and
+    opportunity rows (a missing optional field is NULL: no filter on it passes)."""
+    want = expected_views(model)
+    accounts = {to_18(a["id"]): a for a in shapes.rows(model, "account")}
+    opps = {to_18(o["id"]): o for o in shapes.rows(model, "opportunity")}
+
+    def acc(test: Any) -> set[str]:
+        return {u for u, a in want.accounts if test(accounts[a])}
+
+    def opp(test: Any) -> set[str]:
+        return {u for u, o in want.opportunities if test(opps[o])}
+
+    def gt(row: dict[str, Any], key: str, bound: int) -> bool:
+        return row.get(key) is not None and row[key] > bound
+
+    open_ = opp(lambda o: not o.get("is_closed"))
+    software = acc(lambda a: a.get("industry") == "Software")
+    return {
+        "open_pipeline": open_,
+        "on_person_accounts": acc(lambda a: bool(a.get("is_person_account"))),
+        "open_not_software": open_ - software,
+        "big_software_big_deal": acc(
+            lambda a: a.get("industry") == "Software" and gt(a, "number_of_employees", 1000)
+        )
+        & opp(lambda o: not o.get("is_closed") and gt(o, "amount", 50000)),
+    }
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    "make",
+    [shapes.person_accounts, shapes.no_relations, shapes.api_naming, shapes.minimal],
+    ids=lambda f: f.__name__,
+)
+def test_contact_segments_over_a_link_view_equal_model(
+    make: Any, engine: str, org_tables: dict, org_dir: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A contact segment filtered only on accounts and opportunities reads a link view as its
+    subject (the contacts view unread): on orgs the demo lacks, its users equal the model's
+    (contacts with such links, from the raw rows), and with templates_dir set it reads the
+    contacts view again, with the same users."""
+    from toolkit.segments.compile import SegmentCompiler, get_segment
+
+    shape = make(org_tables)
+    project = load_shape(shape, engine, tmp_path, org_dir, request)
+    shapes.write_project(project, {f"segments.{k}": {"where": v} for k, v in LINK_SEGMENTS.items()})
+    apply(ProjectContext(project))
+    want = _link_segments_model(shape.model)
+    got: dict[str, dict[str, set[str]]] = {}
+    for overridden in (False, True):
+        if overridden:
+            (project / "my_templates").mkdir()
+            shapes.write_project(project, {"templates_dir": "my_templates"})
+        ctx = ProjectContext(project)
+        compiler = SegmentCompiler(ctx)
+        dialect = ctx.adapter().dialect.name
+        for name in LINK_SEGMENTS:
+            compiled = compiler.compile(get_segment(ctx, name), dialect)
+            read = {t.name for t in compiled.tree.find_all(exp.Table)}
+            assert ("b2b_contacts" in read) == overridden, (name, read)
+            got.setdefault(name, {})[str(overridden)] = {str(r[0]) for r in _query(project, compiled.sql)}
+    for name in LINK_SEGMENTS:
+        assert got[name]["False"] == want[name] == got[name]["True"], name
+    if shape.name == "person_accounts":
+        assert want["on_person_accounts"] and want["open_pipeline"] and want["open_not_software"]
