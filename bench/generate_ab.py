@@ -7,8 +7,8 @@ sessions ran on, where the same commit's cold generate moved from 0.97 s to 1.9 
 So this reports what a slow or busy machine cannot blur: each round runs both commits back to
 back (the order alternates per round), cold (a new out folder: no DDL cache) and warm (the same
 folder again: every view from the cache), and the ratio of the medians. The project is the
-demo's (catalogs off: the five core views in seven dialects, 35 files), written once by this
-checkout and read by both commits; no database is opened. REV runs from a throwaway worktree
+demo's (catalogs off: the five core views in seven dialects, 35 files), written once by REV's
+code (an older commit may not know a newer key) and read by both commits; no database is opened. REV runs from a throwaway worktree
 under bench/.data/ab/ (kept for the next run; `git worktree remove` drops it). Written to
 bench/results-generate-ab.{json,md}.
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -116,8 +117,6 @@ def render(result: dict[str, Any]) -> str:
 
 
 def main() -> int:
-    from toolkit.demo.run import write_demo_project
-
     ap = argparse.ArgumentParser(prog="python -m bench.generate_ab")
     ap.add_argument("rev")
     ap.add_argument("--rounds", type=int, default=15)
@@ -125,13 +124,23 @@ def main() -> int:
     dirty = "+changes" if _git("status", "--porcelain", "--untracked-files=no") else ""
     here = f"HEAD {_git('rev-parse', '--short', 'HEAD')}{dirty}"
     sha = _git("rev-parse", "--short", args.rev)
+    sides_rev = worktree(sha)
     with tempfile.TemporaryDirectory(prefix="b2b-generate-ab-") as name:
         tmp = Path(name)
         project = tmp / "project"
-        write_demo_project(project, max_contacts=10_000, user_sync=False)
+        # written by REV's code: an older commit may not know a newer key; this one reads its file
+        write = "import sys; from pathlib import Path; from toolkit.demo.run import write_demo_project; write_demo_project(Path(sys.argv[1]))"
+        subprocess.run(
+            [sys.executable, "-c", write, str(project)],
+            cwd=sides_rev,
+            env={**os.environ, "PYTHONPATH": str(sides_rev)},
+            check=True,
+        )
         yml = project / "b2b_project.yml"
-        yml.write_text(yml.read_text().replace("catalogs: true", "catalogs: false"))
-        sides = {here: ROOT, f"{args.rev} {sha}": worktree(sha)}
+        # the default project: the five core views (no catalogs, no CDI user sync views)
+        text = yml.read_text().replace("catalogs: true", "catalogs: false")
+        yml.write_text(re.sub(r"\n  user_sync:.*\n    identifier:.*", "", text))
+        sides = {here: ROOT, f"{args.rev} {sha}": sides_rev}
         measured = measure(sides, project, tmp, args.rounds)
         files = len(list((tmp / "warm-0").rglob("*.sql")))
         shutil.rmtree(tmp, ignore_errors=True)
