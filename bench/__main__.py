@@ -224,6 +224,23 @@ def _mark(value: float, target: float, higher_is_better: bool = False) -> str:
 
 NOTES = """## What the profiles say (DuckDB JSON profiles, 10M contacts)
 
+**Session 13 (the headline segment; generate).** The segment profile at 10M put the views' whole
+excess in sequential scans (5.0 s operator time against 1.5 s; hash joins 6.1 s against 7.5 s):
+the contact table read five times, once of them by the segment's subject, the contacts view,
+with its converted-lead LEFT JOIN (which DuckDB does not eliminate). A contact segment filtered
+only on accounts and opportunities now reads a link view as its subject (`SELECT DISTINCT
+user_id FROM b2b_opportunities`, the account leaves as a semi-join; see README "Segments"):
+same connection, 7 rounds, x1.41 -> x1.12 of hand-written (the accounts view as the subject:
+x1.25-1.30). The other demo segments read contact columns and are unchanged. `generate`: a
+profile of the compile put 40% of it in deep-copying the parser's token positions (a dict per
+identifier, copied with every tree copy); parsed trees now drop them. The command also runs
+without the cycle collector and freezes the heap at exit (the exit's collection over every
+imported object was 0.2-0.3 s here). Paired against the filing commit in one run
+(`python -m bench.generate_ab 611452f`, bench/results-generate-ab.md): cold x0.67, warm x0.37;
+on the filing's machine, where the filing measured 0.79 s, that is about 0.53 s cold and 0.29 s
+warm. This machine is slower than the filing's (the same hand-written validate took 111.6 s
+here against 77.4 s in the 2026-11-27 run): read the absolute seconds above with that in mind.
+
 **Session 9 (PostgreSQL validate; generate).** PostgreSQL validate at 1M measured x8.28 of
 DuckDB's (48.4 s vs 5.85 s: DuckDB's side had got faster). EXPLAIN ANALYZE of the one statement
 put 12 s of it in reading the users view for its user_id checks: the pipeline LEFT JOIN ran

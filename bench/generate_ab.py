@@ -111,7 +111,7 @@ def render(result: dict[str, Any]) -> str:
     lines += [
         "",
         f"{names[0]} / {names[1]}: cold x{ratio['cold']}, warm x{ratio['warm']}. "
-        f"Both wrote byte-identical SQL: {'yes' if sides['same_sql'] else 'NO'}.",
+        f"Byte-identical SQL: {'yes' if sides['same_sql'] else 'no (the views changed between the commits)'}.",
     ]
     return "\n".join(lines) + "\n"
 

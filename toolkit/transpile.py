@@ -84,10 +84,12 @@ _WORK: list[tuple[RenderedView, str]] = []
 
 
 def _compile_share(share: int, shares: int) -> list[tuple[int, str]]:
-    """Worker: the DDL of every `shares`-th job, starting at `share`."""
-    return [
-        (i, compile_view(v, get_or_raise(d)).ddl) for i, (v, d) in enumerate(_WORK) if i % shares == share
-    ]
+    """Worker: the DDL of the jobs of every `shares`-th dialect, starting at `share`. Split by
+    dialect, not by view: a process loads sqlglot's modules of the dialects it compiles, and a
+    split by view made every process load all seven."""
+    dialects = list(dict.fromkeys(d for _, d in _WORK))
+    mine = set(dialects[share::shares])
+    return [(i, compile_view(v, get_or_raise(d)).ddl) for i, (v, d) in enumerate(_WORK) if d in mine]
 
 
 def compile_ddl(ctx: ProjectContext, dialects: list[str], cache_dir: Path | None = None) -> list[ViewFile]:
