@@ -257,7 +257,7 @@ class SegmentCompiler:
         anywhere). Every user_id of a link view is a contact's, so "contacts with such a link"
         are the distinct user_ids of the link rows that pass: the contacts view, and the
         converted-lead lookup it carries, go unread. On DuckDB at 10M contacts the headline
-        segment went from x1.39 to x1.12 of its hand-written SQL (bench/results-duckdb-10m.md).
+        segment went from x1.41 to x1.12 of its hand-written SQL (bench/results-duckdb-10m.md).
         Not under templates_dir: an overridden contacts view may drop contacts that its links keep."""
         where = segment.where
         if (
