@@ -373,3 +373,58 @@ def test_contact_segments_over_a_link_view_equal_model(
         assert got[name]["False"] == want[name] == got[name]["True"], name
     if shape.name == "person_accounts":
         assert want["on_person_accounts"] and want["open_pipeline"] and want["open_not_software"]
+
+
+def test_link_segments_under_email_identity_equal_model(project: Path) -> None:
+    """Under identity.strategy: email a person is an address, and a contact whose address a more
+    recently updated contact shares is nobody: its links are dropped. The link-view subject must
+    agree with that. Planted: every tenth contact takes its neighbour's address, in another case
+    and with spaces. Model: the winner per address from the raw rows (latest last_modified_date,
+    then the smaller id), the links of winners only."""
+    import loaders
+
+    from toolkit.segments.compile import SegmentCompiler, get_segment
+
+    ctx = ProjectContext(project)
+    with ctx.adapter() as adapter, adapter.transaction():
+        adapter.execute(
+            "UPDATE salesforce.contact AS c SET email = '  ' || UPPER(n.email) || ' ' FROM "
+            "(SELECT id, LEAD(email) OVER (ORDER BY id) AS email FROM salesforce.contact) AS n "
+            "WHERE n.id = c.id AND n.email IS NOT NULL AND SUBSTRING(c.id, 18, 1) IN ('A', 'K', 'U')"
+        )
+    shapes.write_project(
+        project,
+        {"identity.strategy": "email", **{f"segments.{k}": {"where": v} for k, v in LINK_SEGMENTS.items()}},
+    )
+    apply(ProjectContext(project))
+    tables = loaders.duckdb_tables(str(project / "demo.duckdb"))
+    links = _link_segments_model(tables)  # per contact (crm_id): which contacts each segment has
+    winner: dict[str, tuple[Any, str]] = {}  # address -> (last_modified_date, contact id)
+
+    def beats(mine: tuple[Any, str], best: tuple[Any, str]) -> bool:
+        """ORDER BY updated_at DESC (NULLs last), contact_id: the first row wins."""
+        if mine[0] != best[0]:
+            return best[0] is None or (mine[0] is not None and mine[0] > best[0])
+        return mine[1] < best[1]
+
+    for c in shapes.rows(tables, "contact"):
+        email = (c.get("email") or "").strip(" ").lower()  # SQL TRIM: spaces
+        if c["is_deleted"] or c.get("_fivetran_deleted") or not email or c["id"] is None:
+            continue
+        mine = (c["last_modified_date"], to_18(c["id"]))
+        if email not in winner or beats(mine, winner[email]):
+            winner[email] = mine
+    by_contact = {cid: email for email, (_, cid) in winner.items()}
+    shared = sum(1 for c in shapes.rows(tables, "contact") if c["email"] and c["email"].startswith("  "))
+    assert shared > 100 and len(by_contact) < len(shapes.rows(tables, "contact"))
+    ctx = ProjectContext(project)
+    compiler = SegmentCompiler(ctx)
+    for name in LINK_SEGMENTS:
+        compiled = compiler.compile(get_segment(ctx, name), "duckdb")
+        assert "b2b_contacts" not in {t.name for t in compiled.tree.find_all(exp.Table)}
+        got = {str(r[0]) for r in _query(project, compiled.sql)}
+        assert got == {by_contact[c] for c in links[name] if c in by_contact}, name
+    # the planted addresses matter: counting every contact's links, losers' included, differs
+    email_of = {to_18(c["id"]): (c["email"] or "").strip(" ").lower() for c in shapes.rows(tables, "contact")}
+    naive = {email_of[c] for c in links["open_pipeline"] if email_of.get(c)}
+    assert naive > {by_contact[c] for c in links["open_pipeline"] if c in by_contact}
