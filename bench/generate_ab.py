@@ -28,19 +28,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.validate_ab import _git
+from bench.validate_ab import _git, worktree
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-
-
-def worktree(sha: str) -> Path:
-    base = HERE / ".data" / "ab"
-    tree = base / f"tree-{sha}"
-    if not tree.exists():
-        base.mkdir(parents=True, exist_ok=True)
-        _git("worktree", "add", "--detach", "-f", str(tree), sha)
-    return tree
 
 
 def generate(code: Path, project: Path, out: Path) -> float:

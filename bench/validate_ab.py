@@ -69,13 +69,18 @@ def _run(code: Path, project: Path, what: str) -> float:
 APPLY = "import sys; from pathlib import Path; from toolkit.apply import apply; from toolkit.context import ProjectContext; apply(ProjectContext(Path(sys.argv[1])))"
 
 
+def worktree(sha: str) -> Path:
+    """A worktree of commit `sha` under bench/.data/ab/, kept for the next run."""
+    tree = HERE / ".data" / "ab" / f"tree-{sha}"
+    if not tree.exists():
+        tree.parent.mkdir(parents=True, exist_ok=True)
+        _git("worktree", "add", "--detach", "-f", str(tree), sha)
+    return tree
+
+
 def setup(sha: str, org: Path) -> tuple[Path, Path]:
     """A worktree of commit `sha` and a copy of the org with its views applied by its code."""
-    base = HERE / ".data" / "ab"
-    tree, copy = base / f"tree-{sha}", base / f"org-{sha}-{org.name}"
-    if not tree.exists():
-        base.mkdir(parents=True, exist_ok=True)
-        _git("worktree", "add", "--detach", "-f", str(tree), sha)
+    tree, copy = worktree(sha), HERE / ".data" / "ab" / f"org-{sha}-{org.name}"
     if copy.exists() and (copy / "built.json").read_text() != (org / "built.json").read_text():
         shutil.rmtree(copy)  # the cached org was rebuilt since: copy it again
     if not copy.exists():

@@ -85,12 +85,9 @@ def _only_person_type(node: Node | None) -> str | None:
     elif isinstance(node, Group) and node.kind == "all":
         items = node.items
     for item in items:
-        if (
-            isinstance(item, Leaf)
-            and (item.entity, item.column, item.op) == ("person", "person_type", "eq")
-            and item.value in ("contact", "lead")
-        ):
-            return str(item.value)
+        for value in ("contact", "lead"):
+            if _is_person_type(item, value):
+                return value
     return None
 
 
@@ -230,8 +227,8 @@ class SegmentCompiler:
     # ---- statements ---------------------------------------------------------------------
     def query(self, segment: Segment) -> exp.Query:
         link = self._link_subject(segment) if segment.kind == "people" else None
-        if link is not None and isinstance(segment.where, Group):
-            return self._over_link(link, segment.where)
+        if link is not None:
+            return self._over_link(*link)
         if segment.kind == "people":
             user_id = exp.cast(exp.column("user_id", table="u"), exp.DataType.build("TEXT"))
             source, direct = self._people_source(segment)
@@ -250,7 +247,7 @@ class SegmentCompiler:
             q = q.where(self.condition(segment.where, ACCOUNT_SCOPE, "a", "account"))
         return q
 
-    def _link_subject(self, segment: Segment) -> str | None:
+    def _link_subject(self, segment: Segment) -> tuple[str, Group] | None:
         """The link entity (opportunity or account) to read as the subject of a contact segment
         whose conditions are all on links: `person_type = contact` and, at the top level, leaves
         on that link entity; anything else only on other links (no person or contact column
@@ -258,7 +255,8 @@ class SegmentCompiler:
         are the distinct user_ids of the link rows that pass: the contacts view, and the
         converted-lead lookup it carries, go unread. On DuckDB at 10M contacts the headline
         segment went from x1.41 to x1.12 of its hand-written SQL (bench/results-duckdb-10m.md).
-        Not under templates_dir: an overridden contacts view may drop contacts that its links keep."""
+        Not under templates_dir: an overridden contacts view may drop contacts that its links keep.
+        Returns the entity and the conditions other than the person type."""
         where = segment.where
         if (
             self.ctx.config.templates_dir
@@ -270,12 +268,12 @@ class SegmentCompiler:
         if any(leaf.entity in ("person", "contact") for item in rest for leaf in _leaves(item)):
             return None
         on_row = {item.entity for item in rest if isinstance(item, Leaf)}
-        return next((entity for entity in CONTACT_LINKS if entity in on_row), None)
+        link = next((entity for entity in CONTACT_LINKS if entity in on_row), None)
+        return (link, Group("all", tuple(rest), where.path)) if link is not None else None
 
-    def _over_link(self, link: str, where: Group) -> exp.Query:
+    def _over_link(self, link: str, rest: Group) -> exp.Query:
         """SELECT DISTINCT user_id FROM the link view WHERE its own leaves hold on the row (one
         semi-join's conditions, on one row: the same test) AND the rest, as over the contacts."""
-        rest = Group("all", tuple(i for i in where.items if not _is_person_type(i, "contact")), where.path)
         user_id = exp.column("user_id", table="u")
         known = exp.Not(this=exp.Is(this=user_id.copy(), expression=exp.Null()))
         cast = exp.cast(user_id, exp.DataType.build("TEXT"))
