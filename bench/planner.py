@@ -38,14 +38,15 @@ def worst_estimate(plan: dict[str, Any]) -> dict[str, Any]:
     return worst
 
 
-def handwritten_queries() -> dict[str, str]:
-    """view -> its hand-written equivalent (`-- view: NAME` headers in the SQL file)."""
+def handwritten_queries(path: Path = HANDWRITTEN, write: str = "postgres") -> dict[str, str]:
+    """view -> its hand-written equivalent (`-- view: NAME` headers in the SQL file, written for
+    PostgreSQL), in the `write` dialect."""
     import sqlglot
 
     from toolkit.dialects import get_or_raise
 
-    dialect = get_or_raise("postgres")
-    text = HANDWRITTEN.read_text()
+    dialect = get_or_raise(write)
+    text = path.read_text()
     parts = re.split(r"^-- view: (\w+)\s*$", text, flags=re.MULTILINE)
     return {
         parts[i]: dialect.generate(
@@ -61,7 +62,9 @@ def explain(conn: Any, sql: str) -> tuple[dict[str, Any], float]:
     return doc[0], time.perf_counter() - started
 
 
-def case_planner(dsn: str, schema: str = "b2b", repeat: int = 1) -> dict[str, Any]:
+def case_planner(
+    dsn: str, schema: str = "b2b", repeat: int = 1, handwritten: Path = HANDWRITTEN
+) -> dict[str, Any]:
     """Per view: the worst estimate, the view's full read and the hand-written one (EXPLAIN
     ANALYZE: the server reads every row, none crosses the wire), on one session with jit off."""
     import psycopg
@@ -69,7 +72,7 @@ def case_planner(dsn: str, schema: str = "b2b", repeat: int = 1) -> dict[str, An
     out: dict[str, Any] = {}
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("SET jit = off")
-        for view, hand in handwritten_queries().items():
+        for view, hand in handwritten_queries(handwritten).items():
             runs_view, runs_hand = [], []
             plan: dict[str, Any] = {}
             for _ in range(max(repeat, 1)):

@@ -26,13 +26,13 @@ import pg_server  # type: ignore[import-not-found]  # noqa: E402
 from loaders import SOURCE_TABLES, pg_type  # type: ignore[import-not-found]  # noqa: E402
 
 
-def _load(duck_path: Path, dsn: str, work: Path) -> None:
+def _load(duck_path: Path, dsn: str, work: Path, tables: list[tuple[str, str]] = SOURCE_TABLES) -> None:
     import psycopg
 
     src = duckdb.connect(str(duck_path), read_only=True)
     try:
         with psycopg.connect(dsn, autocommit=True) as conn:
-            for schema, table in SOURCE_TABLES:
+            for schema, table in tables:
                 cols = src.execute(
                     "SELECT column_name, data_type FROM information_schema.columns "
                     "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",

@@ -4,6 +4,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -178,4 +179,26 @@ def snowflake_profiles(directory: Path) -> None:
         "b2b:\n  target: sf\n  outputs:\n"
         "    sf: {type: snowflake, account: fake, user: fake, password: fake, database: ANALYTICS, schema: PUBLIC}\n",
         encoding="utf-8",
+    )
+
+
+HUBSPOT_PORTAL = 2000  # HubSpot contacts of the session's synthetic portal
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, dict]:
+    import duckdb
+
+    from toolkit.demo.hubspot_org import build
+
+    directory = tmp_path_factory.mktemp("hubspot")
+    con = duckdb.connect(str(directory / "portal.duckdb"))
+    try:
+        planted = build(con, HUBSPOT_PORTAL, platform_schema="hs_braze")  # beside the Salesforce org's
+    finally:
+        con.close()
+    return (
+        directory / "portal.duckdb",
+        planted,
+        loaders.duckdb_tables(str(directory / "portal.duckdb"), loaders.hubspot_tables("hs_braze")),
     )

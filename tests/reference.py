@@ -116,6 +116,12 @@ def changed(row: dict[str, Any]) -> Any:
     return loaded if loaded is not None else modified
 
 
+def modified(row: dict[str, Any]) -> Any:
+    """A live row's last modification: its LastModifiedDate where the table has that column, else
+    the loader's sync time."""
+    return row["last_modified_date"] if "last_modified_date" in row else row.get("_fivetran_synced")
+
+
 @dataclass
 class ExpectedSync:
     attributes: dict[str, dict[str, Any]] = field(default_factory=dict)  # user_id -> payload facts
@@ -142,14 +148,14 @@ def expected_sync(tables: dict, exp: Expected) -> ExpectedSync:
     for uid, row in exp.users.items():
         if row["person_type"] == "lead":
             out.attributes[uid] = {"accountId": None, "opportunityIds": []}
-            out.updated_at[uid] = lead_rows[uid].get("last_modified_date")
+            out.updated_at[uid] = modified(lead_rows[uid])
             continue
         c = exp.contacts[uid]
         out.attributes[uid] = {
             "accountId": c["account_id"],  # as the users view has it (the contact's AccountId)
             "opportunityIds": row["opportunity_ids"],
         }
-        times = [contact_rows[uid].get("last_modified_date")]
+        times = [modified(contact_rows[uid])]
         if c["account_id"] in all_accounts:
             times.append(changed(all_accounts[c["account_id"]]))
         times += [changed(o) for o in opps_of_account.get(c["account_id"], [])]
@@ -168,7 +174,7 @@ def expected_sync(tables: dict, exp: Expected) -> ExpectedSync:
         if acc not in business:
             continue
         if exp.contacts[uid]["account_id"] == acc:
-            out.events[(uid, acc)] = contact_rows[uid].get("last_modified_date")
+            out.events[(uid, acc)] = modified(contact_rows[uid])
         else:
             out.events[(uid, acc)] = max(
                 (t for t in relation_times[(uid, acc)] if t is not None), default=None

@@ -68,9 +68,10 @@ def rename(tables: Tables, table: str, columns: dict[str, str], new_name: str) -
 
 
 def optional_fields() -> dict[str, list[str]]:
+    """Per object, its optional fields, but for the deletion flags (evidence: other shapes drop them)."""
     data = read_crm("salesforce")
     return {
-        obj: [f for f, spec in body["fields"].items() if not spec.get("required")]
+        obj: [f for f, spec in body["fields"].items() if not spec.get("required") and f != "is_deleted"]
         for obj, body in data["objects"].items()
     }
 
@@ -84,12 +85,28 @@ def api_names() -> dict[str, tuple[str, dict[str, str]]]:
 
 
 # ---- the shapes ------------------------------------------------------------------------------
-def minimal(org: Tables) -> Shape:
-    """Every optional field missing at once (and no loader sync column)."""
+def minimal(org: Tables, synced: bool = True) -> Shape:
+    """Every optional field missing at once, LastModifiedDate included: the loader's sync time is
+    every time the copy path reads (without it, `synced=False`, the copy path is refused)."""
     physical = copy.deepcopy(org)
     for obj, fields in optional_fields().items():
-        drop_columns(physical, obj, {*fields, "_fivetran_synced"})
+        drop_columns(physical, obj, set(fields) if synced else {*fields, "_fivetran_synced"})
     return Shape("minimal", physical, physical)
+
+
+def no_relation_times(org: Tables) -> Shape:
+    """Another loader: no `_fivetran_deleted` anywhere (IsDeleted is the only flag), its sync time
+    in `_airbyte_extracted_at` (source.loaded_at_column), and no LastModifiedDate on the relation
+    objects (AccountContactRelation, OpportunityContactRole): their times are the sync time."""
+    model = copy.deepcopy(org)
+    for obj in api_names():
+        drop_columns(model, obj, {"_fivetran_deleted"})
+    for obj in ("account_contact_relation", "opportunity_contact_role"):
+        drop_columns(model, obj, {"last_modified_date"})
+    physical = copy.deepcopy(model)
+    for obj in api_names():
+        rename(physical, obj, {"_fivetran_synced": "_airbyte_extracted_at"}, obj)
+    return Shape("no_relation_times", model, physical, {"source.loaded_at_column": "_airbyte_extracted_at"})
 
 
 def api_naming(org: Tables) -> Shape:
@@ -229,6 +246,7 @@ def deleted_converted_leads(org: Tables) -> Shape:
 
 SHAPES = [
     minimal,
+    no_relation_times,
     api_naming,
     history_mode,
     no_relations,

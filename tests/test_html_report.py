@@ -106,6 +106,10 @@ def test_html_report_carries_the_json_numbers(reports: tuple[Path, dict[str, Any
         if c["failing"]:
             assert {k: n for k, n in bars[v].items() if n} == c["diagnosis"]
             assert sum(bars[v].values()) == c["failing"]
+            # only the causes a Salesforce org can have, in the validator's order
+            assert list(bars[v]) == [
+                "case_mismatch", "whitespace", "salesforce_15_vs_18", "converted_lead", "email_as_id", "unknown"
+            ]
     # the JSON report rides along, equal but for the wall clock
     embedded = json.loads(p.embedded)
     for doc in (embedded, want):
@@ -142,3 +146,27 @@ def test_html_report_screenshot_in_headless_chromium(
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     # not a blank page: a rendered report has many distinct byte values in its compressed pixels
     assert len(data) > 20_000 and len(set(data[1000:5000])) > 100
+
+
+def test_rates_never_round_across_their_threshold() -> None:
+    """21,564 of 21,782 fails a 0.99 threshold: it is never shown as 99.00% (issue 29)."""
+    from toolkit.validate.results import format_rate
+
+    rate = 21564 / 21782
+    assert format_rate(rate, 0.99, percent=True) == "98.999%"
+    assert format_rate(rate, 0.99) == "0.98999"
+    assert format_rate(0.99, 0.99, percent=True) == "99.00%"  # equal passes, and shows equal
+    assert format_rate(0.5, 0.95, percent=True) == "50.00%"
+    assert format_rate(0.989999, None) == "0.9900"  # no threshold: plain rounding
+
+
+def test_hubspot_causes_are_its_own() -> None:
+    from toolkit.config.project import ProjectConfig
+    from toolkit.crm import resolve_crm
+    from toolkit.validate.checks import crm_causes
+
+    def causes(crm: str) -> tuple[str, ...]:
+        return crm_causes(resolve_crm(ProjectConfig.model_validate({"name": "x", "source": {"crm": crm}})))
+
+    assert causes("hubspot") == ("case_mismatch", "whitespace", "merged_contact", "email_as_id", "unknown")
+    assert "merged_contact" not in causes("salesforce") and "salesforce_15_vs_18" in causes("salesforce")

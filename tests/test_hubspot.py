@@ -21,11 +21,9 @@ from reference_hubspot import rows as rows_of
 
 from toolkit.apply import apply
 from toolkit.context import ProjectContext
-from toolkit.demo.hubspot_org import build
 from toolkit.demo.run import DEMO_SEGMENTS_HUBSPOT
 from toolkit.validate.runner import run_validation
 
-PORTAL = 2000
 PROJECT = """name: hubspot_test
 profile: b2b
 source:
@@ -46,23 +44,6 @@ platform:
 checks:
   min_match_rate: 0.95
 """
-
-
-@pytest.fixture(scope="session")
-def portal(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, dict]:
-    import duckdb
-
-    directory = tmp_path_factory.mktemp("hubspot")
-    con = duckdb.connect(str(directory / "portal.duckdb"))
-    try:
-        planted = build(con, PORTAL, platform_schema="hs_braze")  # beside the Salesforce org's
-    finally:
-        con.close()
-    return (
-        directory / "portal.duckdb",
-        planted,
-        loaders.duckdb_tables(str(directory / "portal.duckdb"), loaders.hubspot_tables("hs_braze")),
-    )
 
 
 _loaded: set[str] = set()

@@ -116,6 +116,7 @@ def assert_sync_equal_model(project: Path, model: shapes.Tables) -> None:
     """The user sync views (the demo project turns them on): payload links, UPDATED_AT and the
     events equal the model, on a shape's data (missing timestamps, history, Person Accounts)."""
     want = expected_sync(model, expected_views(model))
+    assert None not in want.updated_at.values() and None not in want.events.values()
     attrs = _query(project, "SELECT external_id, payload, updated_at FROM b2b.b2b_cdi_user_attributes")
     got = {}
     for uid, payload, updated_at in attrs:
@@ -148,6 +149,13 @@ def test_shape_views_keep_columns_and_equal_model(
         filled = "\n".join(plan.notes)
         assert "contact: no column for email, first_name, last_name, title, mailing_country" in filled
         assert "lead: no column for email" in filled and "account: no column for name" in filled
+    if shape.name == "no_relation_times":
+        # relations without LastModifiedDate: their times are the loader's, never NULL (issue 29)
+        for view in ("b2b_cdi_user_events", "b2b_cdi_user_attributes"):
+            assert _query(project, f"SELECT COUNT(*) FROM b2b.{view} WHERE updated_at IS NULL") == [(0,)]
+        report = run_validation(ProjectContext(project))
+        sync = [r for r in report.results if r.name == "sync_updated_at"]
+        assert sync and all(r.status == "pass" for r in sync), [(r.view, r.status) for r in sync]
     if shape.name == "no_acr":
         assert any("account_contact_relation: not synced" in n for n in plan.notes)
     if shape.name == "custom_field":
@@ -168,6 +176,19 @@ def test_shape_views_keep_columns_and_equal_model(
             c["account_id"] for c in want.contacts.values() if c["account_id"] and not c["is_person_account"]
         )
         assert skew.total == len(business)  # person accounts are never companies
+
+
+def test_copy_path_without_any_time_is_refused(org_tables: dict, org_dir: Path, tmp_path: Path) -> None:
+    """No LastModifiedDate and no loader sync column: Braze could not place the sync rows, so
+    apply refuses before any DDL, naming the table and the key that fixes it."""
+    from toolkit.errors import ConfigError
+
+    project = load_shape(shapes.minimal(org_tables, synced=False), "duckdb", tmp_path, org_dir, None)
+    with pytest.raises(ConfigError) as err:
+        apply(ProjectContext(project))
+    assert "has no time the sync views can read" in str(err.value)
+    assert "source.loaded_at_column" in (err.value.hint or "")
+    assert _query(project, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'b2b'") == [(0,)]
 
 
 def _diagnosis(model: shapes.Tables) -> dict[str, int]:

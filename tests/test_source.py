@@ -248,7 +248,9 @@ def test_source_freshness_without_any_loaded_at_column_says_how_to_measure(
 ) -> None:
     from toolkit.validate.runner import run_validation
 
-    project = load_shape(shapes.minimal(org_tables), "duckdb", tmp_path, org_dir, None)
+    shape = shapes.minimal(org_tables, synced=False)
+    shape.project.update({"output.user_sync": None, "output.catalogs": False})  # they need a time
+    project = load_shape(shape, "duckdb", tmp_path, org_dir, None)
     apply(ProjectContext(project))
     fresh = next(r for r in run_validation(ProjectContext(project)).results if r.name == "source_freshness")
     assert fresh.status == "warn" and "source.loaded_at_column" in (fresh.message or "")

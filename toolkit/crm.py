@@ -46,6 +46,9 @@ class CrmObject:
     extras: dict[str, str] = field(default_factory=dict)  # extra_fields attribute -> physical column
     quoted: frozenset[str] = frozenset()  # stored names an unquoted identifier would not reach
     absent: frozenset[str] = frozenset()  # fields the CRM does not have (crm.yml absent: true)
+    # the deletion flags crm.yml names for this object, when the source has none of them (the
+    # object is then never deleted: a loader adds a flag only where it can see deletions)
+    flags_looked_for: tuple[str, ...] = ()
 
     @property
     def filled(self) -> list[str]:
@@ -89,6 +92,13 @@ class Crm:
 
     def tables(self) -> list[str]:
         return [o.table for o in self.objects.values() if o.table]
+
+    def never_deleted(self) -> dict[str, list[str]]:
+        """table -> the deletion flags looked for, for each synced object the source gives no
+        deletion flag (its rows are all live)."""
+        return {
+            o.table: list(o.flags_looked_for) for o in self.objects.values() if o.table and o.flags_looked_for
+        }
 
 
 @cache
@@ -221,6 +231,7 @@ def resolve_crm(config: ProjectConfig, source: SourceSchema | None = None) -> Cr
             else:
                 table_name = _spelling(configured, found.name, source, quoted)
         overrides = src.columns.get(obj_name, {})
+        flag_fields = set(obj.get("deleted_flags", data["deleted_flags"])[naming])
         absent: set[str] = set()
         fields: dict[str, str | None] = {}
         types: dict[str, str] = {}
@@ -237,12 +248,14 @@ def resolve_crm(config: ProjectConfig, source: SourceSchema | None = None) -> Cr
                 fields[logical] = wanted
                 continue
             physical = binder.column(found, wanted, quoted)
+            if physical is None and logical in flag_fields and logical not in overrides:
+                absent.add(logical)  # a deletion flag the source lacks: reported as never deleted
             if physical is None and logical in overrides:
                 binder.bad_overrides.append(
                     f"source.columns.{obj_name}.{logical}: no column {wanted!r} in {found.name if found else obj_name}"
                     + _suggest(wanted, list(found.columns) if found else [])
                 )
-            elif physical is None and spec.get("required"):
+            elif physical is None and spec.get("required") and logical not in flag_fields:
                 binder.missing_required.append(
                     f"{table_name}.{wanted}" + _suggest(wanted, list(found.columns) if found else [])
                 )
@@ -250,17 +263,14 @@ def resolve_crm(config: ProjectConfig, source: SourceSchema | None = None) -> Cr
         if table_name is None:
             objects[obj_name] = CrmObject(obj_name, None, fields, types, (), None)
             continue
+        # deletion flags are evidence, not requirements: a row is deleted when any flag the
+        # source has says so; an object with none of its flags is never deleted (a warning)
         flags: list[str] = []
+        looked_for: list[str] = []
         for flag in obj.get("deleted_flags", data["deleted_flags"])[naming]:
-            if flag in fields:
-                col = fields[flag]
-                if col is not None:
-                    flags.append(col)
-                continue
-            col = binder.column(found, flag, quoted)
-            if col is None:
-                binder.missing_required.append(f"{table_name}.{flag}")
-            else:
+            col = fields[flag] if flag in fields else binder.column(found, flag, quoted)
+            looked_for.append(physical_name(obj["fields"][flag], flag, naming) if flag in fields else flag)
+            if col is not None:
                 flags.append(col)
         active = None
         if active_name:
@@ -303,6 +313,7 @@ def resolve_crm(config: ProjectConfig, source: SourceSchema | None = None) -> Cr
             extras,
             frozenset(quoted),
             frozenset(absent),
+            () if flags else tuple(looked_for),
         )
     _raise_problems(binder, config, source)
     return Crm(

@@ -4,6 +4,7 @@ from source_schema.yml."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,11 @@ def binding_notes(crm: Crm) -> list[str]:
             )
         elif obj.table is None and crm.source is not None:
             lines.append(f"{obj.name}: not synced (no such table); its links are left out")
+        if obj.table and obj.flags_looked_for and crm.source is not None:
+            lines.append(
+                f"{obj.table}: no deletion flag (looked for {', '.join(obj.flags_looked_for)}); every row "
+                f"is treated as live, never deleted (the loader removes the rows it deletes, or cannot see deletions)"
+            )
     return lines
 
 
@@ -80,6 +86,10 @@ def run_inspect(ctx: ProjectContext) -> tuple[Path, SourceSchema, list[str]]:
             hint="set source.schema (and source.database) to where the CRM tables are, or map each object "
             "to its table with source.tables",
         )
-    path = write_file(ctx.project_dir, live)
-    crm = resolve_crm(ctx.config, live)
+    try:
+        crm = resolve_crm(ctx.config, live)
+    except ConfigError:
+        write_file(ctx.project_dir, live)  # recorded as found, then reported
+        raise
+    path = write_file(ctx.project_dir, replace(live, never_deleted=crm.never_deleted()))
     return path, live, binding_notes(crm) + drift_notes(ctx.recorded_source, live, crm)

@@ -57,8 +57,9 @@ def parse_table_name(value: str, key: str) -> exp.Table:
 class _Source:
     """What a template sees of one CRM object: `.table`, `.col(alias, field)` and `.live(alias)`."""
 
-    def __init__(self, obj: CrmObject, database: str | None, schema: str) -> None:
+    def __init__(self, obj: CrmObject, database: str | None, schema: str, copy_path: bool = False) -> None:
         self._obj = obj
+        self.copy_path = copy_path  # the project builds sync or catalog views: times must exist
         self.present = obj.table is not None
         self.table = (
             exp.Table(
@@ -107,13 +108,22 @@ class _Source:
             return f"B2B_IS_TRUE({self.column(alias, self._obj.active_flag)}) AND "
         return ""
 
+    def modified(self, alias: str) -> str:
+        """When a live row last changed: its modification column; where the source has none, the
+        loader's sync time (never a NULL column where the copy path reads it: see _timeless)."""
+        if self._obj.fields.get("last_modified_date") is not None:
+            return self.col(alias, "last_modified_date")
+        if self._obj.loaded_at:
+            return self.column(alias, self._obj.loaded_at)
+        return self._timeless("last_modified_date")
+
     def changed(self, alias: str) -> str:
         """When the row last changed, for a read of live and deleted rows alike (the sync views'
         UPDATED_AT). A live row: its last modification. A deleted row: the loader's sync time,
         when the source has one, which is when the deletion reached the warehouse (a delete the
         loader flags, `_fivetran_deleted`, does not move LastModifiedDate)."""
-        modified = self.col(alias, "last_modified_date")
-        if not self._obj.loaded_at:
+        modified = self.modified(alias)
+        if not self._obj.loaded_at or self._obj.fields.get("last_modified_date") is None:
             return modified
         loaded = self.column(alias, self._obj.loaded_at)
         return (
@@ -122,10 +132,26 @@ class _Source:
         )
 
     def loaded(self, alias: str) -> str:
-        """The loader's sync time of the row (a typed NULL when the source has none)."""
+        """The loader's sync time of the row (an object with no other time, e.g. an association)."""
         if not self._obj.loaded_at:
-            return "CAST(NULL AS TIMESTAMP)"
+            return self._timeless(None)
         return self.column(alias, self._obj.loaded_at)
+
+    def _timeless(self, field: str | None) -> str:
+        """A time the source cannot give. The copy path (user_sync, catalogs) needs one on every
+        row, since Braze cannot place a row without UPDATED_AT: refused, with the fix. Elsewhere
+        (a view's updated_at) a typed NULL."""
+        if not self.copy_path:
+            return "CAST(NULL AS TIMESTAMP)"
+        obj = self._obj
+        looked = [c for c in (field and f"{obj.name}.{field}", "source.loaded_at_column") if c]
+        raise ConfigError(
+            f"source: table {obj.table!r} ({obj.name}) has no time the sync views can read "
+            f"(looked for: {', '.join(looked)}); Braze cannot place a row without UPDATED_AT",
+            hint=f"set source.loaded_at_column to the loader's sync-time column of {obj.table!r}"
+            + (f", or map source.columns.{obj.name}.{field} to its modification column" if field else "")
+            + "; or turn output.user_sync and output.catalogs off. No view was generated or applied.",
+        )
 
     def extras(self, alias: str) -> list[str]:
         return [
@@ -186,7 +212,12 @@ class ViewRenderer:
             **ENV_OPTIONS,
         )
         self.sources = {
-            name: _Source(obj, config.source.database, config.source.schema_)
+            name: _Source(
+                obj,
+                config.source.database,
+                config.source.schema_,
+                bool(config.output.user_sync or config.output.catalogs),
+            )
             for name, obj in crm.objects.items()
         }
 

@@ -46,6 +46,9 @@ class SourceSchema:
     schema: str  # the source schema as stored
     database: str | None = None
     tables: dict[str, SourceTable] = field(default_factory=dict)
+    # table -> the deletion flags looked for, for the tables without any (their rows are all
+    # live): written by `b2b inspect` for the reader of the file; binding recomputes it
+    never_deleted: dict[str, list[str]] = field(default_factory=dict)
 
     def table(self, name: str) -> SourceTable | None:
         exact = [t for t in self.tables.values() if t.name == name]
@@ -67,6 +70,8 @@ class SourceSchema:
         doc["tables"] = {
             t.name: {"columns": dict(t.columns)} for t in sorted(self.tables.values(), key=lambda t: t.name)
         }
+        if self.never_deleted:
+            doc["never_deleted"] = {t: list(flags) for t, flags in sorted(self.never_deleted.items())}
         header = (
             "# source_schema.yml: the CRM tables' columns as the warehouse holds them, written by\n"
             "# `b2b inspect`. Commit it: `b2b generate` binds the views to it without a connection, and\n"
@@ -101,6 +106,7 @@ class SourceSchema:
             str(doc.get("schema", "")),
             doc.get("database"),
             tables,
+            {str(k): [str(f) for f in v or []] for k, v in (doc.get("never_deleted") or {}).items()},
         )
 
 

@@ -51,7 +51,7 @@
       {{ c.col('c', 'id') }} AS contact_ref,
       {{ c.col('c', account_field) }} AS account_ref,
       {{ c.col('c', 'email') }} AS email,
-      {{ c.col('c', 'last_modified_date') }} AS updated_at
+      {{ c.modified('c') }} AS updated_at
     {{ from_live_contacts }}
   )
 {%- endset %}

@@ -18,7 +18,7 @@ WITH accounts AS (
     {{ a.col('a', 'website') }} AS website,
     LOWER(TRIM({{ a.col('a', 'website') }})) AS site,
     {{ crm_id(a.col('a', 'parent_id')) }} AS parent_account_id,
-    {{ a.col('a', 'last_modified_date') }} AS updated_at
+    {{ a.modified('a') }} AS updated_at
     {% for e in extras('a', 'account') %}, {{ e }}
     {% endfor %}
   FROM {{ a.table }} AS a

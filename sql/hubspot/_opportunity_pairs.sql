@@ -31,7 +31,7 @@ op.opportunity_id, op.account_id, op.opportunity_name, op.stage_name, op.amount,
     COALESCE(st.is_won, 0) = 1 AS is_won,
     {{ d.col('d', 'id') }} AS deal_ref,
     dk.company_ref,
-    {{ d.col('d', 'last_modified_date') }} AS last_modified_date,
+    {{ d.modified('d') }} AS last_modified_date,
     {{ d.changed('d') }} AS changed_at,
     CASE WHEN {{ d.live('d') }} THEN 1 ELSE 0 END = 0 AS deleted
     {% for e in extras('d', 'opportunity') %}, {{ e }}

@@ -14,7 +14,7 @@ WITH contacts AS (
     {{ c.col('c', 'title') }} AS title,
     {{ c.col('c', 'country') }} AS country,
     {{ c.col('c', 'created_date') }} AS created_at,
-    {{ c.col('c', 'last_modified_date') }} AS updated_at
+    {{ c.modified('c') }} AS updated_at
     {% for e in extras('c', 'contact') %}, {{ e }}
     {% endfor %}
   {{ identity_sql.live_contacts(c) }}

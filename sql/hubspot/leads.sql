@@ -16,7 +16,7 @@ WITH leads AS (
     {{ c.col('c', 'lead_source') }} AS lead_source,
     {{ c.col('c', 'country') }} AS country,
     {{ c.col('c', 'created_date') }} AS created_at,
-    {{ c.col('c', 'last_modified_date') }} AS updated_at
+    {{ c.modified('c') }} AS updated_at
     {% for e in extras('c', 'lead') %}, {{ e }}
     {% endfor %}
   {{ identity_sql.live_contacts(c, leads=true) }}

@@ -9,7 +9,7 @@ SELECT
   {{ o.col('o', 'close_date') }} AS close_date,
   {{ o.col('o', 'is_closed') }} AS is_closed,
   {{ o.col('o', 'is_won') }} AS is_won,
-  {{ o.col('o', 'last_modified_date') }} AS updated_at
+  {{ o.modified('o') }} AS updated_at
   {% for e in extras('o', 'opportunity') %}, {{ e }}
   {% endfor %}
 FROM {{ o.table }} AS o

@@ -23,7 +23,7 @@ WITH converted AS (
     {{ c.col('c', 'title') }} AS title,
     {{ c.col('c', 'mailing_country') }} AS country,
     {{ c.col('c', 'created_date') }} AS created_at,
-    {{ c.col('c', 'last_modified_date') }} AS updated_at,
+    {{ c.modified('c') }} AS updated_at,
     B2B_IS_TRUE({{ c.col('c', 'is_person_account') }}) AS is_person_account
     {% for e in extras('c', 'contact') %}, {{ e }}
     {% endfor %}

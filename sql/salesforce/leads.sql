@@ -15,7 +15,7 @@ WITH leads AS (
     {{ l.col('l', 'lead_source') }} AS lead_source,
     {{ l.col('l', 'country') }} AS country,
     {{ l.col('l', 'created_date') }} AS created_at,
-    {{ l.col('l', 'last_modified_date') }} AS updated_at
+    {{ l.modified('l') }} AS updated_at
     {% for e in extras('l', 'lead') %}, {{ e }}
     {% endfor %}
   FROM {{ l.table }} AS l

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from toolkit.config.project import ProjectConfig
+from toolkit.crm import Crm
 from toolkit.errors import ConfigError
 from toolkit.render import ViewRenderer, ident, parse_table_name
 
@@ -33,6 +34,16 @@ CAUSES = (
     "unknown",
 )
 FORMER_ID_CAUSES = ("converted_lead", "merged_contact")
+
+
+def crm_causes(crm: Crm) -> tuple[str, ...]:
+    """The causes a miss can have on this CRM, in diagnosis order: only those it declares (a
+    Salesforce org never has a merged_contact, a HubSpot portal never a 15-char id)."""
+    declared = {"salesforce_15_vs_18"} if crm.id_style == "salesforce" else set()
+    declared |= {crm.former_id_cause} if crm.former_id_cause else set()
+    return tuple(c for c in CAUSES if c not in {"salesforce_15_vs_18", *FORMER_ID_CAUSES} or c in declared)
+
+
 PEOPLE = ("contacts", "leads")
 VIEW_COLUMNS = {
     "contacts": (

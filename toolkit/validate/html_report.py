@@ -14,7 +14,7 @@ import json
 from html import escape
 
 from toolkit.validate.checks import CAUSES
-from toolkit.validate.results import CheckResult, ValidationReport
+from toolkit.validate.results import CheckResult, ValidationReport, format_rate
 
 COLORS = {"pass": "#1a7f37", "warn": "#9a6700", "fail": "#cf222e", "error": "#8250df", "info": "#57606a"}
 CAUSE_COLORS = {
@@ -55,14 +55,14 @@ def _rate_bar(r: CheckResult) -> str:
         f'<rect x="0" y="4" width="{round(rate * w, 1)}" height="{h}" fill="{fill}" rx="4"/>'
         f'<line x1="{x_thr}" x2="{x_thr}" y1="0" y2="{h + 8}" stroke="#1f2328" stroke-width="2"/>'
         f'<text x="{x_thr}" y="{h + 17}" font-size="11" text-anchor="middle">threshold {thr:g}</text>'
-        f'<text x="{w + 8}" y="{h - 2}" font-size="14" font-weight="600">{rate:.2%}</text>'
+        f'<text x="{w + 8}" y="{h - 2}" font-size="14" font-weight="600">{format_rate(rate, thr, percent=True)}</text>'
         "</svg>"
     )
 
 
-def _cause_chart(r: CheckResult) -> str:
-    """Bars: the misses by cause, in the validator's order."""
-    counts = [(c, (r.diagnosis or {}).get(c, 0)) for c in CAUSES]
+def _cause_chart(r: CheckResult, causes: tuple[str, ...]) -> str:
+    """Bars: the misses by cause, in the validator's order, of the causes the CRM declares."""
+    counts = [(c, (r.diagnosis or {}).get(c, 0)) for c in causes]
     top = max((n for _c, n in counts), default=0) or 1
     bar_w, row_h, label_w = 420, 24, 160
     rows = []
@@ -87,7 +87,7 @@ def _check_row(r: CheckResult) -> str:
     total = "" if r.total is None else f"{r.total:,}"
     detail = []
     if r.rate is not None:
-        detail.append(f"match rate {r.rate:.4f} (threshold {r.threshold})")
+        detail.append(f"match rate {format_rate(r.rate, r.threshold)} (threshold {r.threshold})")
     if r.diagnosis:
         detail.append(", ".join(f"{k}: {v:,}" for k, v in r.diagnosis.items() if v))
     if r.message:
@@ -120,6 +120,7 @@ def to_html(report: ValidationReport, project: str = "") -> str:
         )
     )
     matches = [r for r in report.results if r.name == "user_id_in_platform"]
+    causes = report.causes or CAUSES
     match_html = (
         "".join(
             f'<div class="match" data-view="{escape(r.view)}" data-rate="{r.rate}" data-threshold="{r.threshold}" '
@@ -134,7 +135,7 @@ def to_html(report: ValidationReport, project: str = "") -> str:
     causes_html = (
         "".join(
             f'<div class="causes" data-view="{escape(r.view)}"><h3>{escape(r.view)}: {r.failing or 0:,} misses</h3>'
-            f"{_cause_chart(r)}</div>"
+            f"{_cause_chart(r, causes)}</div>"
             for r in matches
             if r.failing
         )
@@ -155,7 +156,7 @@ def to_html(report: ValidationReport, project: str = "") -> str:
 <h2>Match rate against the platform's external IDs</h2>
 {match_html}
 <h2>Misses by cause</h2>
-<p class="muted">Each miss gets the first cause that fits, in this order: {", ".join(CAUSES)}.</p>
+<p class="muted">Each miss gets the first cause that fits, in this order: {", ".join(causes)}.</p>
 {causes_html}
 <h2>Every check</h2>
 <table><thead><tr><th>check</th><th>view</th><th>status</th><th>failing</th><th>total</th><th>detail</th></tr></thead>

@@ -6,7 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from io import StringIO
 
-from toolkit.validate.results import CheckResult, ValidationReport
+from toolkit.validate.results import CheckResult, ValidationReport, format_rate
 
 STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "error": "bold magenta"}
 
@@ -47,7 +47,7 @@ def _detail(r: CheckResult) -> str:
         return r.message or "error"
     text = f"{r.failing:,} of {r.total:,} failing" if r.total is not None and r.failing is not None else ""
     if r.rate is not None:
-        text = f"match rate {r.rate:.4f} (threshold {r.threshold})"
+        text = f"match rate {format_rate(r.rate, r.threshold)} (threshold {r.threshold})"
     if r.diagnosis:
         text += "; " + ", ".join(f"{k}={v:,}" for k, v in r.diagnosis.items() if v)
     if r.message:

@@ -43,6 +43,17 @@ class CheckResult:
         return out
 
 
+def format_rate(rate: float, threshold: float | None, percent: bool = False) -> str:
+    """`rate` at 2 decimals (percent) or 4, with more digits where rounding would put it on the
+    other side of its threshold (21,564 of 21,782 is 98.999%, not "99.00%" against 0.99)."""
+    for digits in range(2 if percent else 4, 10):
+        text = f"{rate:.{digits}%}" if percent else f"{rate:.{digits}f}"
+        shown = float(text.rstrip("%")) / (100 if percent else 1)
+        if threshold is None or (shown >= threshold) == (rate >= threshold):
+            return text
+    return text
+
+
 @dataclass
 class ValidationReport:
     target: str
@@ -51,6 +62,7 @@ class ValidationReport:
     elapsed_s: float
     statements: int
     statements_why: str | None = None  # why one statement or one per view (DuckDB)
+    causes: tuple[str, ...] = ()  # the diagnosis causes this CRM declares, in order
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)

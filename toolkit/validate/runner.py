@@ -14,7 +14,7 @@ from toolkit.context import ProjectContext
 from toolkit.dialects import PROFILE_DIALECT, TargetDialect, get_or_raise
 from toolkit.errors import B2BError, ConfigError, WarehouseError
 from toolkit.render import parse_table_name
-from toolkit.validate.checks import CAUSES, CheckSQL, Plan, build_plan, grouped, severities
+from toolkit.validate.checks import CAUSES, CheckSQL, Plan, build_plan, crm_causes, grouped, severities
 from toolkit.validate.guard import ensure_read_only
 from toolkit.validate.results import CheckResult, ValidationReport
 from toolkit.validate.source_checks import drift_check, freshness_check
@@ -232,4 +232,5 @@ def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda
         time.perf_counter() - started,
         statements,
         choice.why if choice is not None else None,
+        crm_causes(ctx.crm),
     )
