@@ -90,21 +90,73 @@ def test_platform_query_option_works_for_a_select(project: Path) -> None:
     assert not any(s.startswith("app-user-") for s in cov.sample)
 
 
-def test_crafted_identifier_stays_an_identifier(project: Path) -> None:
-    """A prefix full of SQL is quoted by sqlglot: the statements stay one SELECT each and the
-    warehouse sees a strange (missing) view name, never a DROP."""
-    apply(ProjectContext(project))
-    _edit(project / "b2b_project.yml", "prefix: b2b_", "prefix: 'x\"; DROP TABLE salesforce.contact; --'")
-    from toolkit.dialects import get_or_raise
-    from toolkit.validate.runner import compile_sql, plan_for
+@pytest.mark.parametrize(
+    "prefix",
+    ['x"; DROP TABLE salesforce.contact; --', "x\nDROP TABLE IF EXISTS finance.ledger;\n-- ", "../../tmp/p_"],
+)
+def test_crafted_prefix_is_refused_before_anything_runs(project: Path, prefix: str) -> None:
+    """Issue 33: a prefix reached apply's DDL comment line raw (a newline ended the comment and
+    the next line ran) and generate's file paths. A prefix is a plain name now: refused at load
+    (exit 2, naming output.prefix), and the table a newline would have dropped survives."""
+    import yaml
 
-    plan = plan_for(ProjectContext(project), get_or_raise("duckdb"))
-    parse_query(compile_sql(plan.statement, get_or_raise("duckdb")), "duckdb", "combined")
-    result = run_b2b("validate", "--project-dir", str(project))
-    assert result.returncode == 2 and "b2b apply" in result.stderr
+    con = duckdb.connect(str(project / "demo.duckdb"))
+    con.execute("CREATE SCHEMA finance; CREATE TABLE finance.ledger AS SELECT 1 AS x")
+    con.close()
+    doc = yaml.safe_load((project / "b2b_project.yml").read_text())
+    doc["output"]["prefix"] = prefix
+    (project / "b2b_project.yml").write_text(yaml.safe_dump(doc))
+    for command in (["apply"], ["generate", "--out", str(project / "out")], ["validate"]):
+        result = run_b2b(*command, "--project-dir", str(project))
+        assert result.returncode == 2 and "output.prefix" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (project / "out").exists() and not Path("/tmp/p_contacts.sql").exists()
     con = duckdb.connect(str(project / "demo.duckdb"), read_only=True)
+    assert con.execute("SELECT COUNT(*) FROM finance.ledger").fetchone()[0] == 1  # type: ignore[index]
     assert con.execute("SELECT COUNT(*) FROM salesforce.contact").fetchone()[0] > 0  # type: ignore[index]
     con.close()
+
+
+FUNCTION_BYPASSES = [
+    (
+        "duckdb",
+        "SELECT CAST(regexp_extract(content, 'password: *([^\\n]+)', 1) AS INT) AS external_id FROM read_text('profiles.yml')",
+    ),
+    ("duckdb", "SELECT external_id FROM read_csv('https://example.invalid/ids.csv')"),
+    ("duckdb", "SELECT external_id FROM 'ids.csv'"),
+    ("duckdb", "SELECT getenv('HOME') AS external_id"),
+    ("postgres", "SELECT dblink_exec('dbname=postgres', 'DROP TABLE finance.t') AS external_id"),
+    ("postgres", "SELECT CAST(lo_import('/etc/passwd') AS TEXT) AS external_id"),
+    ("postgres", "SELECT CAST(lo_from_bytea(0, 'x') AS TEXT) AS external_id"),
+    ("postgres", "SELECT pg_read_file('/etc/passwd') AS external_id"),
+    ("postgres", "SELECT external_id FROM generate_series(1, 3) AS external_id"),
+    ("postgres", "SELECT set_config('role', 'admin', false) AS external_id"),
+]
+
+
+@pytest.mark.parametrize(("dialect", "query"), FUNCTION_BYPASSES)
+def test_guard_refuses_functions_that_reach_outside(dialect: str, query: str) -> None:
+    with pytest.raises(UnsafeSQLError, match="refused"):
+        parse_query(query, dialect, "platform.external_ids.query")
+
+
+def test_platform_query_cannot_read_the_profile_password(project: Path) -> None:
+    """Issue 33's reproduction on DuckDB: the password would come back through a cast error in
+    the JSON report. Refused by the guard (exit 2), and DuckDB itself has file access off."""
+    secret = "PLANTED-pw-7c1d"
+    (project / "profiles.yml").write_text((project / "profiles.yml").read_text() + f"# password: {secret}\n")
+    apply(ProjectContext(project))
+    query = "SELECT CAST(regexp_extract(content, 'password: *([^\\n]+)', 1) AS INT) AS external_id FROM read_text('profiles.yml')"
+    _edit(
+        project / "b2b_project.yml",
+        f"    table: {PLATFORM}\n",
+        "    query: " + repr(query).replace("\\'", "''") + "\n",
+    )
+    result = run_b2b("validate", "--project-dir", str(project), "--format", "json")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert secret not in result.stdout + result.stderr and "read_text" in result.stderr
+    with ProjectContext(project).adapter() as adapter, pytest.raises(WarehouseError):
+        adapter.fetchall("SELECT content FROM read_text('profiles.yml')")  # the engine refuses too
 
 
 @pytest.mark.postgres

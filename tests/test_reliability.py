@@ -4,6 +4,7 @@ bounded retries, concurrent applies. docs/reliability.md lists every case and it
 from __future__ import annotations
 
 import os
+import re
 import stat
 import threading
 from pathlib import Path
@@ -41,6 +42,13 @@ def test_hostile_names_are_quoted_or_rejected(project: Path, schema: str, prefix
     rejected with a clear error; the name never escapes its identifier."""
     _set(project, "output.schema", schema)
     _set(project, "output.prefix", prefix)
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", prefix):
+        # a prefix is a plain name (it becomes file names and comment headers): refused at load,
+        # naming the key; the schema is still tried, behind a plain prefix
+        with pytest.raises(ConfigError, match=r"output\.prefix"):
+            ProjectContext(project).config  # noqa: B018
+        prefix = "b2b_"
+        _set(project, "output.prefix", prefix)
     try:
         views = compile_views(ProjectContext(project), list(TARGETS), entities=("contacts", "users"))
     except (ConfigError, TemplateError) as exc:
@@ -61,14 +69,20 @@ def _drop_example_schema(name: str, dialect: str) -> str:
     return f"DROP SCHEMA IF EXISTS {sqlglot.exp.to_identifier('s_' + name, quoted=True).sql(dialect)} CASCADE"
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# full applies: fewer examples (each is a whole apply); the names' quoting is exercised at 200
+# examples by the rendering property above. The prefix is a plain name since issue 33 (it
+# becomes file names and comment headers), so the hostile name is the schema's.
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=hostile_names)
 def test_hostile_names_apply_on_duckdb_and_nothing_else_runs(project: Path, name: str) -> None:
     import duckdb
 
     _set(project, "output.schema", "s_" + name)
-    _set(project, "output.prefix", name + "_")
     ctx = ProjectContext(project)
+    if "/" in name:  # a path separator is never a name (issue 33): refused, naming the key
+        with pytest.raises(ConfigError, match=r"output\.schema"):
+            apply(ctx)
+        return
     plan = apply(ctx)
     con = duckdb.connect(str(project / "demo.duckdb"))
     try:
@@ -77,7 +91,7 @@ def test_hostile_names_apply_on_duckdb_and_nothing_else_runs(project: Path, name
             r[0] for r in con.execute("SELECT schema_name FROM information_schema.schemata").fetchall()
         }
         assert "s_" + name in schemas
-        users = next(v for v in plan.views if v.short_name == f"{name}_users")
+        users = next(v for v in plan.views if v.short_name == "b2b_users")
         assert con.execute(f"SELECT COUNT(*) FROM {users.name}").fetchone()[0] > 0  # type: ignore[index]
     finally:
         con.execute(_drop_example_schema(name, "duckdb"))
@@ -279,7 +293,7 @@ def test_names_longer_than_the_engine_allows_are_refused(project: Path) -> None:
 
 
 @pytest.mark.postgres
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=hostile_names)
 def test_hostile_names_apply_on_postgres(pg, pg_db: str, project: Path, name: str) -> None:  # type: ignore[no-untyped-def]
     import psycopg
@@ -287,13 +301,13 @@ def test_hostile_names_apply_on_postgres(pg, pg_db: str, project: Path, name: st
 
     pg_profiles(project, pg, pg_db)
     _set(project, "output.schema", "s_" + name)
-    _set(project, "output.prefix", name + "_")
     try:
         plan = apply(ProjectContext(project))
+        assert "/" not in name
     except ConfigError as exc:  # a name the engine cannot hold is refused, never truncated
-        assert "limit" in str(exc)
+        assert "limit" in str(exc) or ("/" in name and "output.schema" in str(exc))
         return
-    users = next(v for v in plan.views if v.short_name == f"{name}_users")
+    users = next(v for v in plan.views if v.short_name == "b2b_users")
     with psycopg.connect(pg.dsn(pg_db)) as conn:
         try:
             assert conn.execute(f"SELECT COUNT(*) FROM {users.name}").fetchone()[0] > 0  # type: ignore[index]

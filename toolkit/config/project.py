@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +29,27 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Names from config reach SQL (quoted by sqlglot), SQL comment headers and file paths: a name is
+# one line with no path separator (issue 33: a prefix with a newline injected a statement into
+# apply's DDL, one with ../ wrote outside --out). View and segment names, which become file names
+# and comment headers, are plain identifiers.
+PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_$-]*$")
+
+
+def check_name(value: str | None, key: str) -> str | None:
+    """A schema, database or role name: quoted by sqlglot where it is used; refused when it holds
+    a control character (a newline ends a SQL comment) or a path separator."""
+    if value is None:
+        return value
+    if not value or any(ord(ch) < 32 or ch == "\x7f" for ch in value) or "/" in value or "\\" in value:
+        raise ValueError(
+            f"{key}: {value!r} is not a name: no empty name, control character (newline, tab) or path separator"
+        )
+    if len(value) > 255:
+        raise ValueError(f"{key}: longer than 255 characters")
+    return value
+
+
 class SourceConfig(Strict):
     crm: str = "salesforce"
     naming: Literal["fivetran", "api"] = "fivetran"
@@ -45,6 +67,11 @@ class SourceConfig(Strict):
     # CRMs where a lead is a stage of the contact (HubSpot: lifecycle stages): the stages that
     # make a contact a lead (default: the CRM's crm.yml lead_stages)
     lead_stages: list[str] | None = None
+
+    @field_validator("database", "schema_")
+    @classmethod
+    def _names(cls, value: str | None, info: Any) -> str | None:
+        return check_name(value, f"source.{info.field_name.rstrip('_')}")
 
 
 class MappingConfig(Strict):
@@ -84,6 +111,30 @@ class OutputConfig(Strict):
     catalogs: bool = False
     # also build the CDI user sync views: profile attributes and account_linked events
     user_sync: UserSyncConfig | None = None
+
+    @field_validator("database", "schema_")
+    @classmethod
+    def _names(cls, value: str | None, info: Any) -> str | None:
+        return check_name(value, f"output.{info.field_name.rstrip('_')}")
+
+    @field_validator("grant_select_to")
+    @classmethod
+    def _roles(cls, value: list[str]) -> list[str]:
+        for role in value:
+            check_name(role, "output.grant_select_to")
+        return value
+
+    @field_validator("prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        """View names become file names (generate), comment headers and dbt model names: the
+        prefix is a plain identifier start, and the longest view name fits every target."""
+        if value and (not PLAIN_NAME.match(value) or "-" in value or "$" in value):
+            raise ValueError(
+                f"output.prefix: {value!r} is not a plain name prefix: letters, digits and _ only, "
+                "starting with a letter or _ (e.g. b2b_)"
+            )
+        return value  # its length is checked per dialect when the views are named (transpile)
 
 
 class PlatformIdsConfig(Strict):
@@ -125,6 +176,17 @@ class ProjectConfig(Strict):
     segments: dict[str, Any] = Field(default_factory=dict)
     # path (relative to the project dir) of a folder whose templates override the CRM's own
     templates_dir: str | None = None
+
+    @field_validator("segments")
+    @classmethod
+    def _segment_names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for name in value:
+            if not isinstance(name, str) or not PLAIN_NAME.match(name) or len(name) > 100:
+                raise ValueError(
+                    f"segments.{name!r}: a segment name is a plain name (letters, digits, _ and -, "
+                    "starting with a letter or _): it becomes a file name and a SQL comment"
+                )
+        return value
 
     @field_validator("extra_fields")
     @classmethod

@@ -38,11 +38,21 @@ class DuckDBAdapter(SQLAlchemyAdapter):
     def on_connect(self) -> None:
         self.execute("SET enable_progress_bar = false")  # it draws on the user's terminal
         if self.path == ":memory:":
+            self.lock_down()
             return
         from sqlglot import exp
 
         self.execute(f"ATTACH {exp.Literal.string(self.path).sql('duckdb')} AS {CATALOG}")
         self.execute(f"USE {CATALOG}")
+        self.lock_down()
+
+    def lock_down(self) -> None:
+        """No file, URL or extension from here on, and no way to turn it back: a statement that
+        reaches DuckDB cannot read the client's files (read_text('profiles.yml')), call out
+        (httpfs), or scan a path as a table. The database is attached already; spilling to the
+        temp directory still works."""
+        self.execute("SET enable_external_access = false")
+        self.execute("SET lock_configuration = true")
 
     def engine_kwargs(self) -> dict[str, Any]:
         config: dict[str, Any] = {}

@@ -54,6 +54,10 @@ class PostgresAdapter(SQLAlchemyAdapter):
         # with LLVM: a segment over the views took 9 s with JIT and 0.47 s without at 100k
         # contacts (bench --postgres). Readers of the views: ALTER ROLE ... SET jit = off.
         self.execute("SET jit = off")
+        # a backslash in a string literal is a backslash: the literals sqlglot writes (segment
+        # values) are escaped for this setting, and a server configured otherwise must not
+        # turn one into a quote (issue 33)
+        self.execute("SET standard_conforming_strings = on")
         if self.config.statement_timeout_s:
             ms = int(self.config.statement_timeout_s * 1000)
             self.execute(f"SET statement_timeout = {ms}")
