@@ -78,6 +78,11 @@ ENGINE_FUNCTIONS = frozenset(
         "ifnull",
     }
 )
+# table sources that expand a column's value into rows (the sync preview counts payload keys)
+_ROW_FUNCS: tuple[type[exp.Expr], ...] = tuple(
+    getattr(exp, name) for name in ("Unnest", "Explode", "OpenJSON") if hasattr(exp, name)
+)
+ROW_FUNCTIONS = frozenset({"json_object_keys", "jsonb_object_keys"})
 _PATHLIKE = ("/", "\\", ":", "~")
 _FILE_SUFFIXES = (
     ".csv",
@@ -101,7 +106,9 @@ def _check_calls(tree: exp.Expr, what: str) -> None:
     for node in tree.walk():
         if isinstance(node, exp.Table):
             source = node.this
-            if not isinstance(source, exp.Identifier) and not isinstance(source, exp.Unnest):
+            if not isinstance(source, (exp.Identifier, *_ROW_FUNCS)) and not (
+                isinstance(source, exp.Anonymous) and source.name.lower() in ROW_FUNCTIONS
+            ):
                 name = (
                     source.name
                     if isinstance(source, exp.Anonymous)
@@ -114,7 +121,7 @@ def _check_calls(tree: exp.Expr, what: str) -> None:
             if any(c in table for c in _PATHLIKE) or table.endswith(_FILE_SUFFIXES):
                 raise UnsafeSQLError(f"{what}: table name {node.name!r} looks like a file or URL; refused")
         elif isinstance(node, exp.Anonymous):
-            if node.name.lower() not in ENGINE_FUNCTIONS:
+            if node.name.lower() not in ENGINE_FUNCTIONS | ROW_FUNCTIONS:
                 raise UnsafeSQLError(
                     f"{what}: calls function {node.name!r}, which is not on the validator's allow-list "
                     "(sqlglot's modelled functions and a few engine JSON tests); refused"
