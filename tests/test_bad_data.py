@@ -83,3 +83,25 @@ def test_wrong_column_type_is_cast_or_a_clear_error(project: Path) -> None:
     result = run_b2b("validate", "--project-dir", str(project))
     assert result.returncode == 3
     assert "maybe" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_crm_values_that_look_like_rich_markup_print_as_themselves(project: Path) -> None:
+    """Issue 33: samples were fed to rich as markup; a value of `[/]pwn@evil.example` made
+    `b2b validate` die with a MarkupError traceback. Now the value prints as it is."""
+    import subprocess
+    import sys
+
+    _sql(
+        project,
+        "UPDATE salesforce.lead SET id = '[/]pwn@evil.example ' WHERE id IN (SELECT id FROM salesforce.lead WHERE NOT is_converted AND NOT is_deleted AND NOT _fivetran_deleted LIMIT 1)",
+    )
+    apply(ProjectContext(project))
+    result = subprocess.run(
+        [sys.executable, "-m", "toolkit.cli", "validate", "--project-dir", str(project)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr  # the checks fail; the report prints
+    assert "Traceback" not in result.stderr and "MarkupError" not in result.stderr
+    assert "[/]pwn@evil.example" in result.stdout

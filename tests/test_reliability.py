@@ -314,3 +314,52 @@ def test_hostile_names_apply_on_postgres(pg, pg_db: str, project: Path, name: st
             assert conn.execute("SELECT COUNT(*) FROM salesforce.contact").fetchone()[0] > 0  # type: ignore[index]
         finally:
             conn.execute(_drop_example_schema(name, "postgres"))
+
+
+def test_env_var_secret_in_project_file_is_refused_and_never_printed(project: Path) -> None:
+    """Issue 33: `{{ env_var('AWS_SECRET_ACCESS_KEY') }}` in a segment value was printed by
+    `segment compile`. A secret-named variable is refused outside profiles.yml (exit 2, naming the
+    key), and its value appears in no output; an ordinary variable still renders."""
+    secret = "PLANTED-aws-4b5c6d"
+    _edit(project / "b2b_project.yml", "eq: Software}", "eq: \"{{ env_var('AWS_SECRET_ACCESS_KEY') }}\"}")
+    result = run_b2b(
+        "segment",
+        "compile",
+        "software_open_pipeline",
+        "--project-dir",
+        str(project),
+        env={"AWS_SECRET_ACCESS_KEY": secret},
+    )
+    assert (
+        result.returncode == 2
+        and "AWS_SECRET_ACCESS_KEY" in result.stderr
+        and "profiles.yml" in result.stderr
+    )
+    assert secret not in result.stdout + result.stderr
+    _edit(project / "b2b_project.yml", "AWS_SECRET_ACCESS_KEY", "SEGMENT_INDUSTRY")
+    result = run_b2b(
+        "segment",
+        "compile",
+        "software_open_pipeline",
+        "--project-dir",
+        str(project),
+        env={"SEGMENT_INDUSTRY": "Software"},
+    )
+    assert result.returncode == 0 and "'Software'" in result.stdout
+
+
+def test_spark_remote_with_a_token_is_never_echoed(project: Path) -> None:
+    """Issue 33: a mistyped Spark Connect `remote` was echoed whole, `;token=` included."""
+    from toolkit.warehouse.dbapi import redact
+
+    token = "PLANTED-tok-8e9f"
+    for remote in (f"sx://host:15002/;token={token}", f"host:15002/;token={token}"):
+        (project / "profiles.yml").write_text(
+            f"b2b:\n  target: s\n  outputs:\n    s: {{type: spark, remote: '{remote}'}}\n"
+        )
+        result = run_b2b("apply", "--project-dir", str(project))
+        assert result.returncode == 2 and "remote" in result.stderr
+        assert token not in result.stdout + result.stderr
+    # a driver error that echoes a connection string is redacted too
+    assert token not in redact(f"Invalid URL sc://h:15002/;token={token};user_id=x")
+    assert "s3cr3t" not in redact("connection to postgresql://u:s3cr3t@h/db failed; password=s3cr3t")

@@ -118,7 +118,11 @@ class SparkProfile(_Conn):
                     "give `master` (a session in this process) or `remote` (Spark Connect), not both"
                 )
             if not self.remote.startswith("sc://"):
-                raise ValueError(f"remote: {self.remote!r} is not a Spark Connect URL; write sc://host:port")
+                # never echoed: a connection string may carry `;token=...` (issue 33)
+                scheme = self.remote.split("://", 1)[0] if "://" in self.remote else "no scheme"
+                raise ValueError(
+                    f"remote: not a Spark Connect URL (it starts with {scheme[:10]!r}); write sc://host:port"
+                )
             if self.warehouse_dir:
                 raise ValueError(
                     "warehouse_dir is the Spark Connect server's setting, not the client's; remove it"

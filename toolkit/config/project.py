@@ -214,7 +214,7 @@ class Project:
                 f"{path}: no {PROJECT_FILE} here",
                 hint="run `b2b init` in your project folder or pass --project-dir",
             )
-        doc = load_yaml(path)
+        doc = load_yaml(path, secrets=False)
         if not isinstance(doc.data, dict):
             raise ConfigError(f"{path}: expected a mapping of keys at the top level")
         return cls(project_dir, path, validate_doc(doc, ProjectConfig))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,17 +45,34 @@ def _env_var(name: str, default: Any = _MISSING) -> str:
     return str(default)
 
 
-def render_values(data: Any, where: Any, loc: tuple[Any, ...] = ()) -> Any:
+# environment variables that hold secrets by their name: refused outside profiles.yml, where a
+# value would be printed (a segment value is echoed by `segment compile`; issue 33)
+SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|(^|_)KEY($|_)|CREDENTIAL|PRIVATE|AUTH", re.IGNORECASE)
+
+
+class _SecretRefused(Exception):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _env_var_no_secrets(name: str, default: Any = _MISSING) -> str:
+    if SECRET_NAME.search(str(name)):
+        raise _SecretRefused(str(name))
+    return _env_var(name, default)
+
+
+def render_values(data: Any, where: Any, loc: tuple[Any, ...] = (), secrets: bool = True) -> Any:
     """Render `{{ env_var('X') }}` / `{{ env_var('X', 'default') }}` in string values, like dbt:
     after parsing, so comments and keys are never templated."""
     if isinstance(data, dict):
-        return {k: render_values(v, where, (*loc, k)) for k, v in data.items()}
+        return {k: render_values(v, where, (*loc, k), secrets) for k, v in data.items()}
     if isinstance(data, list):
-        return [render_values(v, where, (*loc, i)) for i, v in enumerate(data)]
+        return [render_values(v, where, (*loc, i), secrets) for i, v in enumerate(data)]
     if not isinstance(data, str) or ("{{" not in data and "{%" not in data):
         return data
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-    env.globals = {"env_var": _env_var}
+    env.globals = {"env_var": _env_var if secrets else _env_var_no_secrets}
     key = ".".join(str(p) for p in loc)
     try:
         return env.from_string(data).render()
@@ -62,6 +80,11 @@ def render_values(data: Any, where: Any, loc: tuple[Any, ...] = ()) -> Any:
         raise ConfigError(
             f"{where(loc)}: {key}: environment variable {exc.name!r} is not set and has no default",
             hint=f"export {exc.name}=... or write env_var('{exc.name}', 'default')",
+        ) from None
+    except _SecretRefused as exc:
+        raise ConfigError(
+            f"{where(loc)}: {key}: env_var({exc.name!r}) names a secret, and this file's values can be printed",
+            hint="secrets belong in profiles.yml (connections); nothing here needs one",
         ) from None
     except TemplateSyntaxError as exc:
         raise ConfigError(f"{where(loc)}: {key}: template error: {exc.message}") from None
@@ -100,7 +123,8 @@ class YamlDoc:
         return str(self.path)
 
 
-def load_yaml(path: Path) -> YamlDoc:
+def load_yaml(path: Path, secrets: bool = True) -> YamlDoc:
+    """`secrets=False`: env_var() of a secret-named variable is refused (every file but profiles.yml)."""
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -122,7 +146,7 @@ def load_yaml(path: Path) -> YamlDoc:
     if node is not None:
         _line_index(node, (), lines)
     doc = YamlDoc(path, data if data is not None else {}, lines)
-    doc.data = render_values(doc.data, doc.where)
+    doc.data = render_values(doc.data, doc.where, secrets=secrets)
     return doc
 
 

@@ -62,9 +62,14 @@ def _body(r: CheckResult) -> str:
 
 def to_text(report: ValidationReport, color: bool = True, width: int = 120) -> str:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"b2b validate: target {report.target!r}", title_justify="left", show_lines=False)
+    # warehouse values (samples, messages, names) are data, never rich markup: an email of
+    # `[/]pwn@evil.example` must print as itself, not crash the report (issue 33)
+    table = Table(
+        title=escape(f"b2b validate: target {report.target!r}"), title_justify="left", show_lines=False
+    )
     table.add_column("check")
     table.add_column("view")
     table.add_column("status")
@@ -77,12 +82,12 @@ def to_text(report: ValidationReport, color: bool = True, width: int = 120) -> s
         if r.sample and r.status in ("warn", "fail"):
             detail += f"\ne.g. {', '.join(repr(s) for s in r.sample[:3])}"
         table.add_row(
-            r.name,
-            r.view,
-            f"[{style}]{r.status}[/]",
+            escape(r.name),
+            escape(r.view),
+            f"[{style}]{escape(r.status)}[/]",
             "" if r.failing is None else f"{r.failing:,}",
             "" if r.total is None else f"{r.total:,}",
-            detail if r.status != "pass" or r.severity == "info" else "",
+            escape(detail) if r.status != "pass" or r.severity == "info" else "",
         )
     buf = StringIO()
     console = Console(file=buf, force_terminal=color, no_color=not color, width=width)
@@ -94,7 +99,7 @@ def to_text(report: ValidationReport, color: bool = True, width: int = 120) -> s
         f"{s['rows_fetched']} rows fetched in {report.statements} statement(s), {s['elapsed_s']}s"
     )
     if report.statements_why:
-        console.print(f"checks in {report.statements_why}", style="dim")
+        console.print(escape(f"checks in {report.statements_why}"), style="dim")
     return buf.getvalue()
 
 

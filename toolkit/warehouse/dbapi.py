@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,11 +25,25 @@ def require(module: str, extra: str, kind: str) -> None:
         )
 
 
+# credentials a driver may echo inside a connection string or URL (Spark Connect's
+# `sc://host:port/;token=...`, a DSN's password=..., user:password@host)
+_CREDENTIAL = re.compile(
+    r"((?:token|password|passwd|pwd|secret|access_key|private_key)\s*[=:]\s*)[^;\s&'\"]+|(//[^/:@\s]+:)[^@/\s]+@",
+    re.IGNORECASE,
+)
+
+
+def redact(text: str) -> str:
+    """`text` with every credential a connection string may hold replaced by ***."""
+    return _CREDENTIAL.sub(lambda m: (m.group(1) or "") + "***" if m.group(1) else m.group(2) + "***@", text)
+
+
 def short_error(exc: BaseException) -> str:
-    """The driver's message, first line only (drivers may echo the statement after it)."""
+    """The driver's message, first line only (drivers may echo the statement after it), with any
+    credential it echoes redacted."""
     orig = getattr(exc, "orig", None)
     text = str(orig if orig is not None else exc).strip()
-    return text.split("\n[SQL:")[0].strip().splitlines()[0] if text else type(exc).__name__
+    return redact(text.split("\n[SQL:")[0].strip().splitlines()[0]) if text else type(exc).__name__
 
 
 class DBAPIAdapter(Adapter):
