@@ -348,3 +348,20 @@ def test_dbt_export_runs_the_hubspot_views(portal: tuple[Path, Any, dict], tmp_p
     schema = yaml.safe_load((tmp_path / "dbt" / "models" / "schema.yml").read_text())
     docs = {c["name"]: c["description"] for m in schema["models"] for c in m["columns"]}
     assert docs["opportunity_id"] == "The HubSpot deal id, as text."
+
+
+def test_unsupported_sql_is_a_clear_exit_2(tmp_path: Path) -> None:
+    """Issue 33: HubSpot's former_ids.sql uses SPLIT_PART, which Fabric cannot express; compiling
+    validate for Fabric raised sqlglot's UnsupportedError (a traceback, exit 1: "a check
+    failed"). Now a TemplateError (exit 2) naming the dialect."""
+    from toolkit.demo.run import write_demo_project
+    from toolkit.dialects import get_or_raise
+    from toolkit.errors import TemplateError
+    from toolkit.validate.runner import compile_plan, plan_for
+
+    write_demo_project(tmp_path, crm="hubspot")
+    ctx = ProjectContext(tmp_path)
+    fabric = get_or_raise("fabric")
+    with pytest.raises(TemplateError, match="cannot express this statement in fabric") as err:
+        compile_plan(plan_for(ctx, fabric), fabric)
+    assert err.value.exit_code == 2

@@ -30,6 +30,8 @@ from typing import ClassVar, Literal, TypeVar
 import sqlglot
 from sqlglot import exp
 
+from toolkit.errors import TemplateError
+
 #: how ref_keys lays out a stored id's forms (TargetDialect.KEY_FORMS)
 KeyForms = Literal["cross", "union"]
 
@@ -273,9 +275,20 @@ class TargetDialect:
     # ---- DDL ------------------------------------------------------------------------------
     def generate(self, tree: exp.Expr, pretty: bool = True) -> str:
         # copy=False: callers hand over trees they own; copying big trees dominated generate time
-        sql = tree.sql(
-            dialect=self.sqlglot_name, pretty=pretty, unsupported_level=sqlglot.ErrorLevel.RAISE, copy=False
-        )
+        try:
+            sql = tree.sql(
+                dialect=self.sqlglot_name,
+                pretty=pretty,
+                unsupported_level=sqlglot.ErrorLevel.RAISE,
+                copy=False,
+            )
+        except sqlglot.errors.UnsupportedError as exc:
+            # a construct this engine has no form for: a clear exit 2, never a traceback (exit 1
+            # would read as "a check failed")
+            raise TemplateError(
+                f"cannot express this statement in {self.name}: {str(exc).splitlines()[0]}",
+                hint=f"leave {self.name} out of --dialect, or override the template that uses it in a templates_dir",
+            ) from None
         return self._write_sf18(sql) if LAZY_SF18 in sql else sql
 
     @classmethod
