@@ -122,24 +122,40 @@ def _staging_config(config: ProjectConfig) -> ProjectConfig:
     return config.model_copy(update={"output": output})
 
 
+class PartialApply(WarehouseError):
+    """A staged apply that failed after it began replacing live views: which ones it replaced."""
+
+    def __init__(self, exc: WarehouseError, replaced: list[str]) -> None:
+        super().__init__(exc.message, hint=exc.hint)
+        self.view = exc.view
+        self.replaced = replaced
+
+
 def staged_apply(ctx: ProjectContext, adapter: Adapter, plan: ApplyPlan) -> None:
-    """Create-new-then-swap for engines whose DDL cannot be rolled back."""
+    """Create-new-then-swap for engines whose DDL cannot be rolled back. The staging views are
+    dropped whatever happens; a view's fingerprint is stored only after every swap and grant
+    succeeded, so a failure part-way leaves the replaced views without one, and the next apply
+    replaces them again (and grants) instead of calling them up to date."""
     staging = plan_apply(ctx, _staging_config(ctx.config))
     adapter.execute(plan.schema_ddl)
     created: list[ViewDDL] = []
+    replaced: list[str] = []
     try:
         for v in staging.views:
             adapter.create_view(v)
             created.append(v)
-    except WarehouseError:
+        try:
+            for v in plan.to_apply():
+                adapter.create_view(v)
+                replaced.append(v.short_name)
+            for grant in plan.grants:
+                adapter.execute(grant)
+            for v in plan.to_apply():
+                adapter.set_fingerprint(v.name, v.fingerprint)
+        except WarehouseError as exc:
+            raise PartialApply(exc, replaced) from None
+    finally:
         _drop_quietly(adapter, created)
-        raise
-    for v in plan.to_apply():
-        adapter.create_view(v)
-        adapter.set_fingerprint(v.name, v.fingerprint)
-    for grant in plan.grants:
-        adapter.execute(grant)
-    _drop_quietly(adapter, created)
 
 
 def _drop_quietly(adapter: Adapter, views: list[ViewDDL]) -> None:
@@ -173,6 +189,15 @@ def apply(ctx: ProjectContext, dry_run: bool = False) -> ApplyPlan:
             else:
                 try:
                     staged_apply(ctx, adapter, plan)
+                except PartialApply as exc:
+                    state = (
+                        f"{len(exc.replaced)} live view(s) were replaced before it stopped "
+                        f"({', '.join(exc.replaced)}) and carry no fingerprint yet: the next `b2b apply` "
+                        "replaces them again and re-runs the grants"
+                        if exc.replaced
+                        else "the live views were not replaced"
+                    )
+                    raise explain_apply_error(exc, state) from None
                 except WarehouseError as exc:
                     raise explain_apply_error(exc, "the live views were not replaced") from None
     return plan
