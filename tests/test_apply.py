@@ -174,8 +174,38 @@ def test_staged_apply_failing_grant_leaves_no_staging_and_is_repaired(
     plan = apply(ProjectContext(project))
     assert plan.changed and set(plan.actions.values()) == {"replace"}
     assert len([g for g in granted if "SELECT" in g.upper()]) == len(plan.views)
-    # every fingerprint is stored after the last grant
-    assert sent.count("COMMENT") == len(plan.views)
-    assert min(i for i, s in enumerate(sent) if s == "COMMENT") > max(
-        i for i, s in enumerate(sent) if s == "GRANT"
+    # each replaced view is marked pending (ours, not up to date), and gets its fingerprint
+    # only after the last grant
+    last_grant = max(i for i, s in enumerate(sent) if s == "GRANT")
+    assert sent[last_grant:].count("COMMENT") == len(plan.views)
+    assert sent[:last_grant].count("COMMENT") == len(plan.views)
+
+
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_apply_never_replaces_a_view_it_did_not_create(
+    engine: str, project: Path, request: pytest.FixtureRequest
+) -> None:
+    """Issue 33: a hand-written view under a name apply would use was silently replaced (and the
+    grants others made on it lost). Apply recognises its own views by the fingerprint in their
+    comment: without one it refuses (exit 2, naming the view, nothing applied); --force replaces."""
+    if engine == "postgres":
+        from conftest import pg_profiles
+
+        server = request.getfixturevalue("pg")
+        pg_profiles(project, server, request.getfixturevalue("pg_db"))
+    with ProjectContext(project).adapter() as adapter:
+        adapter.execute("CREATE SCHEMA IF NOT EXISTS b2b")
+        adapter.execute("CREATE VIEW b2b.b2b_leads AS SELECT 'mine' AS user_id")
+    result = run_b2b("apply", "--project-dir", str(project))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert (
+        "b2b.b2b_leads" in result.stderr and "--force" in result.stderr and "Traceback" not in result.stderr
     )
+    with ProjectContext(project).adapter() as adapter:
+        assert adapter.fetchall("SELECT user_id FROM b2b.b2b_leads") == [("mine",)]
+        views = adapter.fetchall("SELECT table_name FROM information_schema.views WHERE table_schema = 'b2b'")
+        assert [v[0] for v in views] == ["b2b_leads"], "nothing else was applied"
+    assert run_b2b("apply", "--project-dir", str(project), "--force").returncode == 0
+    assert run_b2b("apply", "--project-dir", str(project)).returncode == 0  # ours now
+    with ProjectContext(project).adapter() as adapter:
+        assert ("mine",) not in adapter.fetchall("SELECT user_id FROM b2b.b2b_leads")

@@ -19,13 +19,14 @@ from sqlglot import exp
 from toolkit.config.project import ProjectConfig
 from toolkit.context import ProjectContext
 from toolkit.dialects import PROFILE_DIALECT, get_or_raise
-from toolkit.errors import WarehouseError
+from toolkit.errors import ConfigError, WarehouseError
 from toolkit.introspect import binding_notes
 from toolkit.render import qualified
 from toolkit.transpile import compile_views
 from toolkit.warehouse.base import Adapter, ViewDDL
 
 FINGERPRINT_PREFIX = "b2b-connected-source sha256:"
+PENDING_FINGERPRINT = FINGERPRINT_PREFIX + "pending (a staged apply stopped before its grants)"
 STAGING_SUFFIX = "staging__"
 
 
@@ -41,6 +42,7 @@ class ApplyPlan:
     actions: dict[str, str] = field(default_factory=dict)
     strategy: str = "transaction"  # transaction | staged
     notes: list[str] = field(default_factory=list)  # what the binding filled, what drifted
+    foreign: list[str] = field(default_factory=list)  # same-named views apply did not create
 
     @property
     def changed(self) -> bool:
@@ -102,6 +104,9 @@ def diff_plan(plan: ApplyPlan, adapter: Adapter, schema: str) -> None:
         stored = adapter.catalog_name(v.short_name)
         if stored not in current:
             plan.actions[v.name] = "create"
+        elif adapter.SUPPORTS_FINGERPRINTS and not (current[stored] or "").startswith(FINGERPRINT_PREFIX):
+            plan.foreign.append(v.name)  # someone else's view: never replaced silently
+            plan.actions[v.name] = "replace"
         elif current[stored] == v.fingerprint:
             plan.actions[v.name] = "unchanged"
         else:
@@ -148,6 +153,8 @@ def staged_apply(ctx: ProjectContext, adapter: Adapter, plan: ApplyPlan) -> None
             for v in plan.to_apply():
                 adapter.create_view(v)
                 replaced.append(v.short_name)
+                # ours, but not up to date until the grants ran: a marker no plan equals
+                adapter.set_fingerprint(v.name, PENDING_FINGERPRINT)
             for grant in plan.grants:
                 adapter.execute(grant)
             for v in plan.to_apply():
@@ -164,7 +171,7 @@ def _drop_quietly(adapter: Adapter, views: list[ViewDDL]) -> None:
             adapter.execute(f"DROP VIEW IF EXISTS {v.name}")
 
 
-def apply(ctx: ProjectContext, dry_run: bool = False) -> ApplyPlan:
+def apply(ctx: ProjectContext, dry_run: bool = False, force: bool = False) -> ApplyPlan:
     """Bind to the live source (a missing table or required column stops here, before any DDL),
     plan, and replace what changed. A dry run stays offline: it binds to source_schema.yml when
     the project has one, like `b2b generate`."""
@@ -178,6 +185,13 @@ def apply(ctx: ProjectContext, dry_run: bool = False) -> ApplyPlan:
         plan.notes = notes
         plan.strategy = "transaction" if adapter.SUPPORTS_TRANSACTIONAL_DDL else "staged"
         diff_plan(plan, adapter, ctx.config.output.schema_)
+        if plan.foreign and not force:
+            raise ConfigError(
+                f"output.schema: {', '.join(plan.foreign)} already exist(s) and were not created by b2b "
+                "(no b2b fingerprint in the view's comment); refusing to replace them. Nothing was applied",
+                hint="choose another output.schema or output.prefix, drop those views, or pass --force to "
+                "replace them (grants others made on them are lost)",
+            )
         if plan.changed:
             if adapter.SUPPORTS_TRANSACTIONAL_DDL:
                 try:

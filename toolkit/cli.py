@@ -190,12 +190,15 @@ def inspect_cmd(project_dir: Path, profiles_dir: Path | None, target: str | None
 @cli.command("apply")
 @common_options
 @click.option("--dry-run", is_flag=True, help="Print the statements instead of running them.")
-def apply_cmd(project_dir: Path, profiles_dir: Path | None, target: str | None, dry_run: bool) -> None:
+@click.option("--force", is_flag=True, help="Also replace same-named views that b2b did not create.")
+def apply_cmd(
+    project_dir: Path, profiles_dir: Path | None, target: str | None, dry_run: bool, force: bool
+) -> None:
     """Create or replace the views in the warehouse, then grant, in one atomic step."""
     from toolkit.apply import apply
 
     ctx = _ctx(project_dir, profiles_dir, target)
-    plan = apply(ctx, dry_run=dry_run)
+    plan = apply(ctx, dry_run=dry_run, force=force)
     if dry_run:
         click.echo(f"-- dry run: target {plan.target!r} ({plan.dialect}); nothing was executed")
         for stmt in plan.statements():

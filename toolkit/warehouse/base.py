@@ -34,6 +34,8 @@ class Adapter(ABC):
     #: pip extra that brings the driver
     extra: ClassVar[str] = ""
     SUPPORTS_TRANSACTIONS: ClassVar[bool] = True
+    #: whether a view's comment (or property) can hold apply's fingerprint (Fabric: no)
+    SUPPORTS_FINGERPRINTS = True
     SUPPORTS_TRANSACTIONAL_DDL: ClassVar[bool] = False
     SUPPORTS_READ_ONLY_TRANSACTION: ClassVar[bool] = False
     #: replacing a view means dropping it (and so its dependents) first

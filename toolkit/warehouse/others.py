@@ -162,6 +162,8 @@ class FabricAdapter(DBAPIAdapter):
         sql = f"SELECT name FROM sys.views WHERE schema_id = SCHEMA_ID({exp.Literal.string(schema).sql('tsql')})"
         return {name: None for (name,) in self.fetchall(sql)}
 
+    SUPPORTS_FINGERPRINTS = False
+
     def set_fingerprint(self, view_sql_name: str, fingerprint: str) -> None:
         """Fabric has no view comments: every apply replaces (and says so)."""
 
