@@ -166,3 +166,50 @@ def test_export_prunes_models_the_project_no_longer_builds(project: Path, tmp_pa
         [f"{m}.sql" for m in second.models] + ["mine.sql"]
     )
     assert any("removed models/b2b_cdi_user_attributes.sql" in n for n in second.notes)
+
+
+def test_config_values_reach_dbt_as_text_never_as_jinja(
+    project: Path, dbt_bin: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Issue 33 on dbt-duckdb: a platform column of `{{ run_query('DROP TABLE finance.ledger') }}`
+    (written in b2b_project.yml inside {% raw %}) reached schema.yml as Jinja, and `dbt test`
+    dropped the table. Every config value is now written Jinja-inert: dbt reads it as text."""
+    import duckdb
+    from test_config import _edit
+
+    con = duckdb.connect(str(project / "demo.duckdb"))
+    con.execute("CREATE SCHEMA finance; CREATE TABLE finance.ledger AS SELECT 1 AS x")
+    con.close()
+    hostile = "{% raw %}{{ run_query('DROP TABLE finance.ledger') }}{% endraw %}external_id"
+    _edit(project / "b2b_project.yml", "    column: external_id", f'    column: "{hostile}"')
+    export_dbt(ProjectContext(project), tmp_path / "dbt")
+    schema_yml = (tmp_path / "dbt" / "models" / "schema.yml").read_text()
+    assert "run_query" in schema_yml and "{{ run_query" not in schema_yml
+    profiles = tmp_path / "profiles"
+    _dbt_profiles(project, profiles, request)
+    for args in (["run"], ["test"]):
+        run_dbt(dbt_bin, args, tmp_path / "dbt", profiles)  # the match test fails: the column is absurd
+    con = duckdb.connect(str(project / "demo.duckdb"), read_only=True)
+    assert con.execute("SELECT COUNT(*) FROM finance.ledger").fetchone() == (1,)
+    con.close()
+
+
+def test_export_does_not_overwrite_a_dbt_project_it_did_not_write(project: Path, tmp_path: Path) -> None:
+    from test_config import run_b2b
+
+    theirs = tmp_path / "their_dbt"
+    (theirs / "models").mkdir(parents=True)
+    (theirs / "dbt_project.yml").write_text("name: theirs\nversion: '1.0'\nprofile: x\n")
+    (theirs / "models" / "schema.yml").write_text("version: 2\nmodels: []\n")
+    result = run_b2b("export", "dbt", "--project-dir", str(project), "--out", str(theirs))
+    assert result.returncode == 2 and "--force" in result.stderr and "Traceback" not in result.stderr
+    assert (theirs / "dbt_project.yml").read_text().startswith("name: theirs")
+    assert (theirs / "models" / "schema.yml").read_text() == "version: 2\nmodels: []\n"
+    # our own previous export is refreshed without --force; theirs with --force
+    ours = tmp_path / "ours"
+    assert run_b2b("export", "dbt", "--project-dir", str(project), "--out", str(ours)).returncode == 0
+    assert run_b2b("export", "dbt", "--project-dir", str(project), "--out", str(ours)).returncode == 0
+    assert (
+        run_b2b("export", "dbt", "--project-dir", str(project), "--out", str(theirs), "--force").returncode
+        == 0
+    )

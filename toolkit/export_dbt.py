@@ -63,6 +63,24 @@ where total > 0 and matched < {{ min_match_rate }} * total
 _JINJA_OPEN = re.compile(r"\{([{%#])")
 
 
+def jinja_literal_text(value: str) -> str:
+    """`value` as text dbt's Jinja renders back to itself: every `{{`, `{%` and `{#` becomes
+    `{{ '{' }}` and the second character (issue 33: a column named
+    `{{ run_query('DROP TABLE ...') }}` in b2b_project.yml ran when dbt parsed the export)."""
+    return _JINJA_OPEN.sub(lambda m: "{{ '{' }}" + m.group(1), value)
+
+
+def _escaped(doc: Any, keep: frozenset[str] = frozenset()) -> Any:
+    """Every string of a YAML document made Jinja-inert, except the calls we wrote (`keep`)."""
+    if isinstance(doc, dict):
+        return {k: _escaped(v, keep) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_escaped(v, keep) for v in doc]
+    if isinstance(doc, str) and doc not in keep:
+        return jinja_literal_text(doc)
+    return doc
+
+
 @dataclass
 class Export:
     out: Path
@@ -148,7 +166,7 @@ def export_dbt(ctx: ProjectContext, out: Path, dialect_name: str | None = None) 
             table.set("this", exp.to_identifier(marker))
             table.set("db", None)
             table.set("catalog", None)
-        sql = _JINJA_OPEN.sub(lambda m: "{{ '{" + m.group(1) + "' }}", dialect.generate(tree))
+        sql = jinja_literal_text(dialect.generate(tree))
         for marker, call in calls.items():
             sql = re.sub(rf"\b{marker}\b", call.replace("\\", "\\\\"), sql)
         header = (
@@ -176,8 +194,10 @@ def export_dbt(ctx: ProjectContext, out: Path, dialect_name: str | None = None) 
     platform = _platform_source(ctx, notes)
     if platform:
         sources_doc["sources"].append(platform)
-    files.append(_write_yaml(out / "models" / "sources.yml", sources_doc))
-    files.append(_write_yaml(out / "models" / "schema.yml", _schema(ctx, columns, platform)))
+    files.append(_write_yaml(out / "models" / "sources.yml", _escaped(sources_doc)))
+    schema_doc = _schema(ctx, columns, platform)
+    ours = frozenset(_jinja_calls(schema_doc))
+    files.append(_write_yaml(out / "models" / "schema.yml", _escaped(schema_doc, ours)))
     (out / "macros" / "b2b_tests.sql").write_text(TESTS_SQL, encoding="utf-8")
     files.append(out / "macros" / "b2b_tests.sql")
     project_doc = {
@@ -189,7 +209,7 @@ def export_dbt(ctx: ProjectContext, out: Path, dialect_name: str | None = None) 
         "macro-paths": ["macros"],
         "models": {_project_name(config.name): {"+materialized": "view"}},
     }
-    files.insert(0, _write_yaml(out / "dbt_project.yml", project_doc))
+    files.insert(0, _write_yaml(out / "dbt_project.yml", _escaped(project_doc)))
     return Export(out, dialect.name, models, files, notes)
 
 
@@ -282,6 +302,15 @@ def _schema(
     return {"version": 2, "models": models}
 
 
+def _jinja_calls(doc: Any) -> list[str]:
+    """The `{{ source(...) }}` / `ref(...)` strings _schema writes itself (kept as Jinja)."""
+    if isinstance(doc, dict):
+        return [s for k, v in doc.items() for s in (_jinja_calls(v) if k not in ("platform", "to") else [v])]
+    if isinstance(doc, list):
+        return [s for v in doc for s in _jinja_calls(v)]
+    return []
+
+
 def _write_yaml(path: Path, doc: dict[str, Any]) -> Path:
     header = "# exported by b2b-connected-source (`b2b export dbt`); regenerate rather than edit\n"
     path.write_text(header + yaml.safe_dump(doc, sort_keys=False, width=120), encoding="utf-8")
@@ -289,7 +318,18 @@ def _write_yaml(path: Path, doc: dict[str, Any]) -> Path:
 
 
 def check_out_dir(out: Path, force: bool) -> None:
-    if out.exists() and any(out.iterdir()) and not (out / "dbt_project.yml").exists() and not force:
+    """An empty folder, or a previous export of ours; anything else (a dbt project of the
+    user's, other files) only with --force."""
+    if force or not out.exists() or not any(out.iterdir()):
+        return
+    project = out / "dbt_project.yml"
+    if not project.exists():
         raise ConfigError(
             f"{out}: not empty and not a dbt project", hint="pick an empty folder with --out, or pass --force"
+        )
+    if not project.read_text(encoding="utf-8").startswith("# exported by b2b-connected-source"):
+        raise ConfigError(
+            f"{project}: a dbt project that `b2b export dbt` did not write; its dbt_project.yml and "
+            "models/schema.yml would be replaced",
+            hint="export into an empty folder (or a previous export), or pass --force to overwrite",
         )
