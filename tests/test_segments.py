@@ -212,3 +212,38 @@ def test_export_csv_headers_and_rows(project: Path, tmp_path: Path) -> None:
     assert (
         "at least 300 rows" in result.stderr
     )  # the small org has fewer target companies than LinkedIn needs
+
+
+@pytest.mark.postgres
+def test_backslash_literal_on_postgres_without_standard_strings(
+    pg, pg_db: str, project: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 33: on a server with standard_conforming_strings = off, a segment value of
+    `x\\') AS s; DROP TABLE finance.t2; --` broke out of its literal in `segment export` (which
+    also ran outside a read-only transaction) and dropped the table. Every session now sets the
+    parameter on, and the export reads in a READ ONLY transaction."""
+    import psycopg
+    import yaml
+    from conftest import pg_profiles
+    from test_config import run_b2b
+
+    pg_profiles(project, pg, pg_db)
+    with psycopg.connect(pg.dsn(pg_db), autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE {pg_db} SET standard_conforming_strings = off")
+        conn.execute("CREATE SCHEMA finance")
+        conn.execute("CREATE TABLE finance.t2 AS SELECT 1 AS x")
+    apply(ProjectContext(project))
+    with ProjectContext(project).adapter() as adapter:  # the database says off; our session, on
+        assert adapter.fetchall("SHOW standard_conforming_strings") == [("on",)]
+    doc = yaml.safe_load((project / "b2b_project.yml").read_text())
+    doc["segments"]["hostile"] = {
+        "kind": "accounts",
+        "where": {"all": [{"field": "account.industry", "eq": "x\\') AS s; DROP TABLE finance.t2; --"}]},
+    }
+    (project / "b2b_project.yml").write_text(yaml.safe_dump(doc))
+    out = tmp_path / "hostile.csv"
+    result = run_b2b("segment", "export", "hostile", "--project-dir", str(project), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_text().splitlines()[1:] == []  # no company has that industry
+    with psycopg.connect(pg.dsn(pg_db)) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM finance.t2").fetchone() == (1,)

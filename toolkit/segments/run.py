@@ -78,7 +78,8 @@ def export_csv(
     rows_sql = _wrap(compiled, lambda s: exp.select(exp.Star()).from_(s).order_by(*order))
     written = 0
     tmp = out.with_name(out.name + ".part")
-    with ctx.adapter() as adapter:
+    # read only, as preview and validate: a READ ONLY transaction where the engine has one
+    with ctx.adapter() as adapter, adapter.transaction(read_only=True):
         total = int(adapter.fetchall(count_sql)[0][0])
         progress(0, total)
         with tmp.open("w", newline="", encoding="utf-8") as fh:
