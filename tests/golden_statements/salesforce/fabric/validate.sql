@@ -1,0 +1,3514 @@
+WITH v_contacts AS (
+  SELECT
+    user_id AS user_id,
+    contact_id AS contact_id,
+    account_id AS account_id,
+    converted_from_lead_id AS converted_from_lead_id,
+    email AS email,
+    is_person_account AS is_person_account
+  FROM b2b.b2b_contacts
+), agg_contacts AS (
+  SELECT
+    COUNT_BIG(*) AS total,
+    COUNT_BIG(user_id) AS non_null,
+    COUNT_BIG(
+      CASE
+        WHEN (
+          user_id <> TRIM(user_id)
+          OR CHARINDEX(CHAR(9), user_id) > 0
+          OR CHARINDEX(CHAR(10), user_id) > 0
+          OR CHARINDEX(CHAR(13), user_id) > 0
+        )
+        THEN 1
+      END
+    ) AS bad_format,
+    COUNT_BIG(CASE WHEN user_id LIKE '%_@_%._%' THEN 1 END) AS email_shaped
+  FROM v_contacts
+), m_user_id_not_null_contacts AS (
+  SELECT
+    total AS total,
+    total - non_null AS failing
+  FROM agg_contacts
+), keys_contacts AS (
+  SELECT
+    user_id AS user_id,
+    COUNT_BIG(*) AS n
+  FROM v_contacts
+  GROUP BY
+    user_id
+), m_grain_unique_contacts AS (
+  SELECT
+    (
+      SELECT
+        total
+      FROM agg_contacts
+    ) AS total,
+    COALESCE(SUM(n) - COUNT_BIG(*), 0) AS failing
+  FROM keys_contacts
+), v_leads AS (
+  SELECT
+    user_id AS user_id,
+    lead_id AS lead_id,
+    email AS email
+  FROM b2b.b2b_leads
+), agg_leads AS (
+  SELECT
+    COUNT_BIG(*) AS total,
+    COUNT_BIG(user_id) AS non_null,
+    COUNT_BIG(
+      CASE
+        WHEN (
+          user_id <> TRIM(user_id)
+          OR CHARINDEX(CHAR(9), user_id) > 0
+          OR CHARINDEX(CHAR(10), user_id) > 0
+          OR CHARINDEX(CHAR(13), user_id) > 0
+        )
+        THEN 1
+      END
+    ) AS bad_format,
+    COUNT_BIG(CASE WHEN user_id LIKE '%_@_%._%' THEN 1 END) AS email_shaped
+  FROM v_leads
+), m_user_id_not_null_leads AS (
+  SELECT
+    total AS total,
+    total - non_null AS failing
+  FROM agg_leads
+), keys_leads AS (
+  SELECT
+    user_id AS user_id,
+    COUNT_BIG(*) AS n
+  FROM v_leads
+  GROUP BY
+    user_id
+), m_grain_unique_leads AS (
+  SELECT
+    (
+      SELECT
+        total
+      FROM agg_leads
+    ) AS total,
+    COALESCE(SUM(n) - COUNT_BIG(*), 0) AS failing
+  FROM keys_leads
+), v_accounts AS (
+  SELECT
+    user_id AS user_id,
+    account_id AS account_id,
+    parent_account_id AS parent_account_id
+  FROM b2b.b2b_accounts
+), agg_accounts AS (
+  SELECT
+    COUNT_BIG(*) AS total,
+    COUNT_BIG(user_id) AS non_null
+  FROM v_accounts
+), m_user_id_not_null_accounts AS (
+  SELECT
+    total AS total,
+    total - non_null AS failing
+  FROM agg_accounts
+), keys_accounts AS (
+  SELECT
+    user_id AS user_id,
+    account_id AS account_id,
+    COUNT_BIG(*) AS n
+  FROM v_accounts
+  GROUP BY
+    user_id,
+    account_id
+), m_grain_unique_accounts AS (
+  SELECT
+    (
+      SELECT
+        total
+      FROM agg_accounts
+    ) AS total,
+    COALESCE(SUM(n) - COUNT_BIG(*), 0) AS failing
+  FROM keys_accounts
+), v_opportunities AS (
+  SELECT
+    user_id AS user_id,
+    opportunity_id AS opportunity_id,
+    account_id AS account_id
+  FROM b2b.b2b_opportunities
+), agg_opportunities AS (
+  SELECT
+    COUNT_BIG(*) AS total,
+    COUNT_BIG(user_id) AS non_null
+  FROM v_opportunities
+), m_user_id_not_null_opportunities AS (
+  SELECT
+    total AS total,
+    total - non_null AS failing
+  FROM agg_opportunities
+), keys_opportunities AS (
+  SELECT
+    user_id AS user_id,
+    opportunity_id AS opportunity_id,
+    COUNT_BIG(*) AS n
+  FROM v_opportunities
+  GROUP BY
+    user_id,
+    opportunity_id
+), m_grain_unique_opportunities AS (
+  SELECT
+    (
+      SELECT
+        total
+      FROM agg_opportunities
+    ) AS total,
+    COALESCE(SUM(n) - COUNT_BIG(*), 0) AS failing
+  FROM keys_opportunities
+), v_users AS (
+  SELECT
+    user_id AS user_id
+  FROM b2b.b2b_users
+), agg_users AS (
+  SELECT
+    COUNT_BIG(*) AS total,
+    COUNT_BIG(user_id) AS non_null
+  FROM v_users
+), m_user_id_not_null_users AS (
+  SELECT
+    total AS total,
+    total - non_null AS failing
+  FROM agg_users
+), keys_users AS (
+  SELECT
+    user_id AS user_id,
+    COUNT_BIG(*) AS n
+  FROM v_users
+  GROUP BY
+    user_id
+), m_grain_unique_users AS (
+  SELECT
+    (
+      SELECT
+        total
+      FROM agg_users
+    ) AS total,
+    COALESCE(SUM(n) - COUNT_BIG(*), 0) AS failing
+  FROM keys_users
+), m_user_id_format_contacts AS (
+  SELECT
+    non_null AS total,
+    bad_format AS whitespace_or_control,
+    email_shaped AS email_shaped
+  FROM agg_contacts
+), platform AS (
+  SELECT
+    CAST(ps.external_id AS VARCHAR(MAX)) AS external_id
+  FROM braze.user_latest_state_default_attributes_view_shared AS ps
+  WHERE
+    NOT ps.external_id IS NULL
+), people AS (
+  SELECT
+    'contacts' AS entity,
+    user_id,
+    contact_id,
+    email
+  FROM v_contacts
+  WHERE
+    NOT user_id IS NULL
+  UNION ALL
+  SELECT
+    'leads' AS entity,
+    user_id,
+    CAST(NULL AS VARCHAR(MAX)) AS contact_id,
+    email
+  FROM v_leads
+  WHERE
+    NOT user_id IS NULL
+), unmatched AS (
+  SELECT
+    pe.*
+  FROM people AS pe
+  WHERE
+    NOT EXISTS(
+      SELECT
+        1
+      FROM platform AS p
+      WHERE
+        p.external_id = pe.user_id
+    )
+), cand_case_mismatch AS (
+  SELECT DISTINCT
+    LOWER(p.external_id) AS k
+  FROM platform AS p
+  WHERE
+    LOWER(p.external_id) IN (
+      SELECT
+        LOWER(u.user_id)
+      FROM unmatched AS u
+      WHERE
+        1 = 1
+    )
+), cand_whitespace AS (
+  SELECT DISTINCT
+    TRIM(p.external_id) AS k
+  FROM platform AS p
+  WHERE
+    TRIM(p.external_id) IN (
+      SELECT
+        TRIM(u.user_id)
+      FROM unmatched AS u
+      WHERE
+        1 = 1
+    )
+), cand_sf15 AS (
+  SELECT DISTINCT
+    p.external_id AS k
+  FROM platform AS p
+  WHERE
+    p.external_id IN (
+      SELECT
+        SUBSTRING(u.user_id, 1, 15)
+      FROM unmatched AS u
+      WHERE
+        LEN(u.user_id) = 18
+    )
+), cand_sf18 AS (
+  SELECT DISTINCT
+    SUBSTRING(p.external_id, 1, 15) AS k
+  FROM platform AS p
+  WHERE
+    SUBSTRING(p.external_id, 1, 15) IN (
+      SELECT
+        u.user_id
+      FROM unmatched AS u
+      WHERE
+        LEN(u.user_id) = 15
+    )
+    AND LEN(p.external_id) = 18
+), former_ids AS (
+  SELECT
+    CASE WHEN LEN(l.converted_contact_id) = 15 THEN l.converted_contact_id + SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(l.converted_contact_id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.converted_contact_id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.converted_contact_id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.converted_contact_id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.converted_contact_id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) + SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(l.converted_contact_id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.converted_contact_id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.converted_contact_id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.converted_contact_id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.converted_contact_id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) + SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(l.converted_contact_id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.converted_contact_id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.converted_contact_id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.converted_contact_id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.converted_contact_id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) ELSE l.converted_contact_id END AS contact_id,
+    CASE WHEN LEN(l.id) = 15 THEN l.id + SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(l.id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) + SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(l.id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) + SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(l.id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(l.id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) ELSE l.id END AS former_id
+  FROM salesforce.lead AS l
+  WHERE
+    COALESCE(l.is_converted, 0) = 1
+    AND NOT l.converted_contact_id IS NULL
+    AND NOT l.id IS NULL
+), cand_former AS (
+  SELECT DISTINCT
+    fi.contact_id AS k
+  FROM former_ids AS fi
+  WHERE
+    fi.former_id IN (
+      SELECT
+        p.external_id
+      FROM (
+        SELECT
+          CAST(ps.external_id AS VARCHAR(MAX)) AS external_id
+        FROM braze.user_latest_state_default_attributes_view_shared AS ps
+        WHERE
+          NOT ps.external_id IS NULL
+      ) AS p
+    )
+    AND fi.contact_id IN (
+      SELECT
+        u.contact_id
+      FROM unmatched AS u
+      WHERE
+        NOT u.contact_id IS NULL
+    )
+), cand_email_as_id AS (
+  SELECT DISTINCT
+    LOWER(p.external_id) AS k
+  FROM platform AS p
+  WHERE
+    LOWER(p.external_id) IN (
+      SELECT
+        LOWER(TRIM(u.email))
+      FROM unmatched AS u
+      WHERE
+        NOT u.email IS NULL
+    )
+), diagnosed AS (
+  SELECT
+    u.entity AS entity,
+    u.user_id AS user_id,
+    CASE
+      WHEN NOT c_case_mismatch.k IS NULL
+      THEN 'case_mismatch'
+      WHEN NOT c_whitespace.k IS NULL
+      THEN 'whitespace'
+      WHEN NOT c_sf15.k IS NULL
+      THEN 'salesforce_15_vs_18'
+      WHEN NOT c_sf18.k IS NULL
+      THEN 'salesforce_15_vs_18'
+      WHEN NOT c_former.k IS NULL
+      THEN 'converted_lead'
+      WHEN NOT c_email_as_id.k IS NULL
+      THEN 'email_as_id'
+      ELSE 'unknown'
+    END AS cause
+  FROM unmatched AS u
+  LEFT JOIN cand_case_mismatch AS c_case_mismatch
+    ON 1 = 1 AND c_case_mismatch.k = LOWER(u.user_id)
+  LEFT JOIN cand_whitespace AS c_whitespace
+    ON 1 = 1 AND c_whitespace.k = TRIM(u.user_id)
+  LEFT JOIN cand_sf15 AS c_sf15
+    ON LEN(u.user_id) = 18 AND c_sf15.k = SUBSTRING(u.user_id, 1, 15)
+  LEFT JOIN cand_sf18 AS c_sf18
+    ON LEN(u.user_id) = 15 AND c_sf18.k = u.user_id
+  LEFT JOIN cand_former AS c_former
+    ON NOT u.contact_id IS NULL AND c_former.k = u.contact_id
+  LEFT JOIN cand_email_as_id AS c_email_as_id
+    ON NOT u.email IS NULL AND c_email_as_id.k = LOWER(TRIM(u.email))
+), m_user_id_in_platform_contacts AS (
+  SELECT
+    (
+      SELECT
+        non_null
+      FROM agg_contacts
+    ) AS total,
+    COUNT_BIG(CASE WHEN d.cause = 'case_mismatch' THEN 1 END) AS case_mismatch,
+    COUNT_BIG(CASE WHEN d.cause = 'whitespace' THEN 1 END) AS whitespace,
+    COUNT_BIG(CASE WHEN d.cause = 'salesforce_15_vs_18' THEN 1 END) AS salesforce_15_vs_18,
+    COUNT_BIG(CASE WHEN d.cause = 'converted_lead' THEN 1 END) AS converted_lead,
+    COUNT_BIG(CASE WHEN d.cause = 'merged_contact' THEN 1 END) AS merged_contact,
+    COUNT_BIG(CASE WHEN d.cause = 'email_as_id' THEN 1 END) AS email_as_id,
+    COUNT_BIG(CASE WHEN d.cause = 'unknown' THEN 1 END) AS unknown
+  FROM diagnosed AS d
+  WHERE
+    d.entity = 'contacts'
+), m_user_id_format_leads AS (
+  SELECT
+    non_null AS total,
+    bad_format AS whitespace_or_control,
+    email_shaped AS email_shaped
+  FROM agg_leads
+), m_user_id_in_platform_leads AS (
+  SELECT
+    (
+      SELECT
+        non_null
+      FROM agg_leads
+    ) AS total,
+    COUNT_BIG(CASE WHEN d.cause = 'case_mismatch' THEN 1 END) AS case_mismatch,
+    COUNT_BIG(CASE WHEN d.cause = 'whitespace' THEN 1 END) AS whitespace,
+    COUNT_BIG(CASE WHEN d.cause = 'salesforce_15_vs_18' THEN 1 END) AS salesforce_15_vs_18,
+    COUNT_BIG(CASE WHEN d.cause = 'converted_lead' THEN 1 END) AS converted_lead,
+    COUNT_BIG(CASE WHEN d.cause = 'merged_contact' THEN 1 END) AS merged_contact,
+    COUNT_BIG(CASE WHEN d.cause = 'email_as_id' THEN 1 END) AS email_as_id,
+    COUNT_BIG(CASE WHEN d.cause = 'unknown' THEN 1 END) AS unknown
+  FROM diagnosed AS d
+  WHERE
+    d.entity = 'leads'
+), no_person AS (
+  SELECT
+    p.external_id AS external_id
+  FROM platform AS p
+  WHERE
+    NOT EXISTS(
+      SELECT
+        1
+      FROM people AS pe
+      WHERE
+        pe.user_id = p.external_id
+    )
+), m_platform_coverage_users AS (
+  SELECT
+    (
+      SELECT
+        COUNT_BIG(DISTINCT external_id)
+      FROM platform
+    ) AS total,
+    COUNT_BIG(DISTINCT external_id) AS failing
+  FROM no_person
+), dup AS (
+  SELECT
+    c.user_id,
+    'lead_in_views' AS cause
+  FROM v_contacts AS c
+  WHERE
+    NOT c.converted_from_lead_id IS NULL
+    AND EXISTS(
+      SELECT
+        1
+      FROM v_leads AS l
+      WHERE
+        l.lead_id = c.converted_from_lead_id
+    )
+  UNION ALL
+  SELECT
+    c.user_id,
+    'both_in_platform' AS cause
+  FROM v_contacts AS c
+  WHERE
+    NOT c.converted_from_lead_id IS NULL
+    AND NOT EXISTS(
+      SELECT
+        1
+      FROM v_leads AS l
+      WHERE
+        l.lead_id = c.converted_from_lead_id
+    )
+    AND EXISTS(
+      SELECT
+        1
+      FROM platform AS p
+      WHERE
+        p.external_id = c.converted_from_lead_id
+    )
+    AND EXISTS(
+      SELECT
+        1
+      FROM platform AS p2
+      WHERE
+        p2.external_id = c.user_id
+    )
+), m_converted_lead_duplicates_contacts AS (
+  SELECT
+    (
+      SELECT
+        COUNT_BIG(*)
+      FROM v_contacts
+      WHERE
+        NOT converted_from_lead_id IS NULL
+    ) AS total,
+    COUNT_BIG(CASE WHEN cause = 'lead_in_views' THEN 1 END) AS lead_in_views,
+    COUNT_BIG(CASE WHEN cause = 'both_in_platform' THEN 1 END) AS both_in_platform
+  FROM dup
+), orphans AS (
+  SELECT
+    c.user_id,
+    'no_account' AS cause
+  FROM v_contacts AS c
+  WHERE
+    c.account_id IS NULL
+  UNION ALL
+  SELECT
+    c.user_id,
+    'missing_account' AS cause
+  FROM v_contacts AS c
+  WHERE
+    NOT c.account_id IS NULL
+    AND NOT EXISTS(
+      SELECT
+        1
+      FROM v_accounts AS a
+      WHERE
+        a.user_id = c.user_id AND a.account_id = c.account_id
+    )
+), m_orphan_contacts_contacts AS (
+  SELECT
+    (
+      SELECT
+        total
+      FROM agg_contacts
+    ) AS total,
+    COUNT_BIG(CASE WHEN cause = 'no_account' THEN 1 END) AS no_account,
+    COUNT_BIG(CASE WHEN cause = 'missing_account' THEN 1 END) AS missing_account
+  FROM orphans
+), per_account AS (
+  SELECT
+    account_id AS account_id,
+    COUNT_BIG(*) AS n
+  FROM v_contacts
+  WHERE
+    NOT account_id IS NULL AND COALESCE(is_person_account, 0) = 0
+  GROUP BY
+    account_id
+), m_account_skew_accounts AS (
+  SELECT
+    COUNT_BIG(*) AS total,
+    COUNT_BIG(CASE WHEN n > 1000 THEN 1 END) AS failing
+  FROM per_account
+), live_accounts AS (
+  SELECT
+    CASE WHEN LEN(a.id) = 15 THEN a.id + SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(a.id, 1, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 2, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 3, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 4, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 5, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) + SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(a.id, 6, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 7, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 8, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 9, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 10, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) + SUBSTRING('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', (CASE WHEN ASCII(SUBSTRING(a.id, 11, 1)) BETWEEN 65 AND 90 THEN 1 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 12, 1)) BETWEEN 65 AND 90 THEN 2 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 13, 1)) BETWEEN 65 AND 90 THEN 4 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 14, 1)) BETWEEN 65 AND 90 THEN 8 ELSE 0 END + CASE WHEN ASCII(SUBSTRING(a.id, 15, 1)) BETWEEN 65 AND 90 THEN 16 ELSE 0 END) + 1, 1) ELSE a.id END AS account_id
+  FROM salesforce.account AS a
+  WHERE
+    (
+      COALESCE(a.is_deleted, 0) = 0 AND COALESCE(a._fivetran_deleted, 0) = 0
+    )
+    AND NOT a.id IS NULL
+), integrity_accounts AS (
+  SELECT
+    user_id AS user_id,
+    parent_account_id AS ref
+  FROM v_accounts
+  WHERE
+    NOT parent_account_id IS NULL
+    AND NOT EXISTS(
+      SELECT
+        1
+      FROM live_accounts AS la
+      WHERE
+        la.account_id = v_accounts.parent_account_id
+    )
+), m_relationship_integrity_accounts AS (
+  SELECT
+    (
+      SELECT
+        total
+      FROM agg_accounts
+    ) AS total,
+    COUNT_BIG(*) AS missing_parent_account_id
+  FROM integrity_accounts
+), integrity_opportunities AS (
+  SELECT
+    user_id AS user_id,
+    account_id AS ref
+  FROM v_opportunities
+  WHERE
+    NOT account_id IS NULL
+    AND NOT EXISTS(
+      SELECT
+        1
+      FROM live_accounts AS la
+      WHERE
+        la.account_id = v_opportunities.account_id
+    )
+), m_relationship_integrity_opportunities AS (
+  SELECT
+    (
+      SELECT
+        total
+      FROM agg_opportunities
+    ) AS total,
+    COUNT_BIG(*) AS missing_account_id
+  FROM integrity_opportunities
+), bad_ids_contacts AS (
+  SELECT
+    'contact_id' AS label,
+    d.value
+  FROM (
+    SELECT
+      contact_id AS value,
+      COUNT_BIG(*) AS n
+    FROM v_contacts
+    GROUP BY
+      contact_id
+  ) AS d
+  WHERE
+    (
+      LEN((
+        CASE WHEN d.n > 0 THEN d.value END
+      )) = 15
+      OR (
+        LEN((
+          CASE WHEN d.n > 0 THEN d.value END
+        )) = 18
+        AND SUBSTRING((
+          CASE WHEN d.n > 0 THEN d.value END
+        ), 16, 3) <> SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 1, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 2, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 3, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 4, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 5, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        ) + SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 6, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 7, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 8, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 9, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 10, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        ) + SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 11, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 12, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 13, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 14, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 15, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        )
+      )
+    )
+  UNION ALL
+  SELECT
+    'account_id' AS label,
+    d.value
+  FROM (
+    SELECT
+      account_id AS value,
+      COUNT_BIG(*) AS n
+    FROM v_contacts
+    GROUP BY
+      account_id
+  ) AS d
+  WHERE
+    (
+      LEN((
+        CASE WHEN d.n > 0 THEN d.value END
+      )) = 15
+      OR (
+        LEN((
+          CASE WHEN d.n > 0 THEN d.value END
+        )) = 18
+        AND SUBSTRING((
+          CASE WHEN d.n > 0 THEN d.value END
+        ), 16, 3) <> SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 1, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 2, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 3, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 4, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 5, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        ) + SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 6, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 7, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 8, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 9, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 10, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        ) + SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 11, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 12, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 13, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 14, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 15, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        )
+      )
+    )
+  UNION ALL
+  SELECT
+    'converted_from_lead_id' AS label,
+    d.value
+  FROM (
+    SELECT
+      converted_from_lead_id AS value,
+      COUNT_BIG(*) AS n
+    FROM v_contacts
+    GROUP BY
+      converted_from_lead_id
+  ) AS d
+  WHERE
+    (
+      LEN((
+        CASE WHEN d.n > 0 THEN d.value END
+      )) = 15
+      OR (
+        LEN((
+          CASE WHEN d.n > 0 THEN d.value END
+        )) = 18
+        AND SUBSTRING((
+          CASE WHEN d.n > 0 THEN d.value END
+        ), 16, 3) <> SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 1, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 2, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 3, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 4, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 5, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        ) + SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 6, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 7, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 8, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 9, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 10, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        ) + SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 11, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 12, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 13, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 14, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 15, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        )
+      )
+    )
+), m_salesforce_id_checksum_contacts AS (
+  SELECT
+    (
+      SELECT
+        total
+      FROM agg_contacts
+    ) AS total,
+    COUNT_BIG(CASE WHEN label = 'contact_id' THEN 1 END) AS contact_id,
+    COUNT_BIG(CASE WHEN label = 'account_id' THEN 1 END) AS account_id,
+    COUNT_BIG(CASE WHEN label = 'converted_from_lead_id' THEN 1 END) AS converted_from_lead_id
+  FROM bad_ids_contacts
+), bad_ids_leads AS (
+  SELECT
+    'lead_id' AS label,
+    d.value AS value
+  FROM (
+    SELECT
+      lead_id AS value,
+      COUNT_BIG(*) AS n
+    FROM v_leads
+    GROUP BY
+      lead_id
+  ) AS d
+  WHERE
+    (
+      LEN((
+        CASE WHEN d.n > 0 THEN d.value END
+      )) = 15
+      OR (
+        LEN((
+          CASE WHEN d.n > 0 THEN d.value END
+        )) = 18
+        AND SUBSTRING((
+          CASE WHEN d.n > 0 THEN d.value END
+        ), 16, 3) <> SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 1, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 2, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 3, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 4, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 5, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        ) + SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 6, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 7, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 8, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 9, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 10, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        ) + SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 11, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 12, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 13, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 14, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 15, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        )
+      )
+    )
+), m_salesforce_id_checksum_leads AS (
+  SELECT
+    (
+      SELECT
+        total
+      FROM agg_leads
+    ) AS total,
+    COUNT_BIG(CASE WHEN label = 'lead_id' THEN 1 END) AS lead_id
+  FROM bad_ids_leads
+), bad_ids_accounts AS (
+  SELECT
+    'account_id' AS label,
+    d.value
+  FROM (
+    SELECT
+      account_id AS value,
+      COUNT_BIG(*) AS n
+    FROM v_accounts
+    GROUP BY
+      account_id
+  ) AS d
+  WHERE
+    (
+      LEN((
+        CASE WHEN d.n > 0 THEN d.value END
+      )) = 15
+      OR (
+        LEN((
+          CASE WHEN d.n > 0 THEN d.value END
+        )) = 18
+        AND SUBSTRING((
+          CASE WHEN d.n > 0 THEN d.value END
+        ), 16, 3) <> SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 1, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 2, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 3, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 4, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 5, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        ) + SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 6, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 7, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 8, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 9, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 10, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        ) + SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 11, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 12, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 13, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 14, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 15, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        )
+      )
+    )
+  UNION ALL
+  SELECT
+    'parent_account_id' AS label,
+    d.value
+  FROM (
+    SELECT
+      parent_account_id AS value,
+      COUNT_BIG(*) AS n
+    FROM v_accounts
+    GROUP BY
+      parent_account_id
+  ) AS d
+  WHERE
+    (
+      LEN((
+        CASE WHEN d.n > 0 THEN d.value END
+      )) = 15
+      OR (
+        LEN((
+          CASE WHEN d.n > 0 THEN d.value END
+        )) = 18
+        AND SUBSTRING((
+          CASE WHEN d.n > 0 THEN d.value END
+        ), 16, 3) <> SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 1, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 2, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 3, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 4, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 5, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        ) + SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 6, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 7, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 8, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 9, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 10, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        ) + SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 11, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 12, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 13, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 14, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 15, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        )
+      )
+    )
+), m_salesforce_id_checksum_accounts AS (
+  SELECT
+    (
+      SELECT
+        total
+      FROM agg_accounts
+    ) AS total,
+    COUNT_BIG(CASE WHEN label = 'account_id' THEN 1 END) AS account_id,
+    COUNT_BIG(CASE WHEN label = 'parent_account_id' THEN 1 END) AS parent_account_id
+  FROM bad_ids_accounts
+), bad_ids_opportunities AS (
+  SELECT
+    'opportunity_id' AS label,
+    d.value
+  FROM (
+    SELECT
+      opportunity_id AS value,
+      COUNT_BIG(*) AS n
+    FROM v_opportunities
+    GROUP BY
+      opportunity_id
+  ) AS d
+  WHERE
+    (
+      LEN((
+        CASE WHEN d.n > 0 THEN d.value END
+      )) = 15
+      OR (
+        LEN((
+          CASE WHEN d.n > 0 THEN d.value END
+        )) = 18
+        AND SUBSTRING((
+          CASE WHEN d.n > 0 THEN d.value END
+        ), 16, 3) <> SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 1, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 2, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 3, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 4, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 5, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        ) + SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 6, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 7, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 8, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 9, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 10, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        ) + SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 11, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 12, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 13, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 14, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 15, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        )
+      )
+    )
+  UNION ALL
+  SELECT
+    'account_id' AS label,
+    d.value
+  FROM (
+    SELECT
+      account_id AS value,
+      COUNT_BIG(*) AS n
+    FROM v_opportunities
+    GROUP BY
+      account_id
+  ) AS d
+  WHERE
+    (
+      LEN((
+        CASE WHEN d.n > 0 THEN d.value END
+      )) = 15
+      OR (
+        LEN((
+          CASE WHEN d.n > 0 THEN d.value END
+        )) = 18
+        AND SUBSTRING((
+          CASE WHEN d.n > 0 THEN d.value END
+        ), 16, 3) <> SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 1, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 2, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 3, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 4, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 5, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        ) + SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 6, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 7, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 8, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 9, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 10, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        ) + SUBSTRING(
+          'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+          (
+            CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 11, 1)) BETWEEN 65 AND 90
+              THEN 1
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 12, 1)) BETWEEN 65 AND 90
+              THEN 2
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 13, 1)) BETWEEN 65 AND 90
+              THEN 4
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 14, 1)) BETWEEN 65 AND 90
+              THEN 8
+              ELSE 0
+            END + CASE
+              WHEN ASCII(SUBSTRING((
+                CASE WHEN d.n > 0 THEN d.value END
+              ), 15, 1)) BETWEEN 65 AND 90
+              THEN 16
+              ELSE 0
+            END
+          ) + 1,
+          1
+        )
+      )
+    )
+), m_salesforce_id_checksum_opportunities AS (
+  SELECT
+    (
+      SELECT
+        total
+      FROM agg_opportunities
+    ) AS total,
+    COUNT_BIG(CASE WHEN label = 'opportunity_id' THEN 1 END) AS opportunity_id,
+    COUNT_BIG(CASE WHEN label = 'account_id' THEN 1 END) AS account_id
+  FROM bad_ids_opportunities
+), v_cdi_catalog_accounts AS (
+  SELECT
+    COALESCE(CAST(id AS VARCHAR(MAX)), 'NULL') AS shown,
+    CASE
+      WHEN payload IS NULL
+      OR NOT CASE WHEN ISJSON(payload) = 1 AND LEFT(LTRIM(payload), 1) = '{' THEN 1 ELSE 0 END = 1
+      THEN 1
+      ELSE 0
+    END AS not_object,
+    CASE WHEN updated_at IS NULL OR updated_at > GETDATE() THEN 1 ELSE 0 END AS bad_updated_at,
+    CASE WHEN id IS NULL OR TRIM(id) = '' THEN 1 ELSE 0 END AS bad_identifier
+  FROM b2b.b2b_cdi_catalog_accounts
+), sync_cdi_catalog_accounts AS (
+  SELECT
+    COUNT_BIG(*) AS total,
+    COUNT_BIG(CASE WHEN not_object = 1 THEN 1 END) AS not_object,
+    COUNT_BIG(CASE WHEN bad_updated_at = 1 THEN 1 END) AS bad_updated_at,
+    COUNT_BIG(CASE WHEN bad_identifier = 1 THEN 1 END) AS bad_identifier
+  FROM v_cdi_catalog_accounts
+), m_sync_payload_object_cdi_catalog_accounts AS (
+  SELECT
+    total AS total,
+    not_object AS failing
+  FROM sync_cdi_catalog_accounts
+), m_sync_updated_at_cdi_catalog_accounts AS (
+  SELECT
+    total AS total,
+    bad_updated_at AS failing
+  FROM sync_cdi_catalog_accounts
+), m_sync_identifier_cdi_catalog_accounts AS (
+  SELECT
+    total AS total,
+    bad_identifier AS failing
+  FROM sync_cdi_catalog_accounts
+), v_cdi_catalog_opportunities AS (
+  SELECT
+    COALESCE(CAST(id AS VARCHAR(MAX)), 'NULL') AS shown,
+    CASE
+      WHEN payload IS NULL
+      OR NOT CASE WHEN ISJSON(payload) = 1 AND LEFT(LTRIM(payload), 1) = '{' THEN 1 ELSE 0 END = 1
+      THEN 1
+      ELSE 0
+    END AS not_object,
+    CASE WHEN updated_at IS NULL OR updated_at > GETDATE() THEN 1 ELSE 0 END AS bad_updated_at,
+    CASE WHEN id IS NULL OR TRIM(id) = '' THEN 1 ELSE 0 END AS bad_identifier
+  FROM b2b.b2b_cdi_catalog_opportunities
+), sync_cdi_catalog_opportunities AS (
+  SELECT
+    COUNT_BIG(*) AS total,
+    COUNT_BIG(CASE WHEN not_object = 1 THEN 1 END) AS not_object,
+    COUNT_BIG(CASE WHEN bad_updated_at = 1 THEN 1 END) AS bad_updated_at,
+    COUNT_BIG(CASE WHEN bad_identifier = 1 THEN 1 END) AS bad_identifier
+  FROM v_cdi_catalog_opportunities
+), m_sync_payload_object_cdi_catalog_opportunities AS (
+  SELECT
+    total AS total,
+    not_object AS failing
+  FROM sync_cdi_catalog_opportunities
+), m_sync_updated_at_cdi_catalog_opportunities AS (
+  SELECT
+    total AS total,
+    bad_updated_at AS failing
+  FROM sync_cdi_catalog_opportunities
+), m_sync_identifier_cdi_catalog_opportunities AS (
+  SELECT
+    total AS total,
+    bad_identifier AS failing
+  FROM sync_cdi_catalog_opportunities
+), v_cdi_accounts AS (
+  SELECT
+    COALESCE(CAST(id AS VARCHAR(MAX)), 'NULL') AS shown,
+    CASE
+      WHEN payload IS NULL
+      OR NOT CASE WHEN ISJSON(payload) = 1 AND LEFT(LTRIM(payload), 1) = '{' THEN 1 ELSE 0 END = 1
+      THEN 1
+      ELSE 0
+    END AS not_object,
+    CASE WHEN updated_at IS NULL OR updated_at > GETDATE() THEN 1 ELSE 0 END AS bad_updated_at,
+    CASE WHEN id IS NULL OR TRIM(id) = '' THEN 1 ELSE 0 END AS bad_identifier
+  FROM b2b.b2b_cdi_accounts
+), sync_cdi_accounts AS (
+  SELECT
+    COUNT_BIG(*) AS total,
+    COUNT_BIG(CASE WHEN not_object = 1 THEN 1 END) AS not_object,
+    COUNT_BIG(CASE WHEN bad_updated_at = 1 THEN 1 END) AS bad_updated_at,
+    COUNT_BIG(CASE WHEN bad_identifier = 1 THEN 1 END) AS bad_identifier
+  FROM v_cdi_accounts
+), m_sync_payload_object_cdi_accounts AS (
+  SELECT
+    total AS total,
+    not_object AS failing
+  FROM sync_cdi_accounts
+), m_sync_updated_at_cdi_accounts AS (
+  SELECT
+    total AS total,
+    bad_updated_at AS failing
+  FROM sync_cdi_accounts
+), m_sync_identifier_cdi_accounts AS (
+  SELECT
+    total AS total,
+    bad_identifier AS failing
+  FROM sync_cdi_accounts
+), v_cdi_user_attributes AS (
+  SELECT
+    COALESCE(CAST(external_id AS VARCHAR(MAX)), 'NULL') AS shown,
+    CASE
+      WHEN payload IS NULL
+      OR NOT CASE WHEN ISJSON(payload) = 1 AND LEFT(LTRIM(payload), 1) = '{' THEN 1 ELSE 0 END = 1
+      THEN 1
+      ELSE 0
+    END AS not_object,
+    CASE
+      WHEN (
+        CASE
+          WHEN CASE WHEN ISJSON(payload) = 1 AND LEFT(LTRIM(payload), 1) = '{' THEN 1 ELSE 0 END = 1
+          THEN JSON_QUERY(payload, '$.opportunityIds')
+        END
+      ) IS NULL
+      OR NOT (
+        SUBSTRING(
+          (
+            CASE
+              WHEN CASE WHEN ISJSON(payload) = 1 AND LEFT(LTRIM(payload), 1) = '{' THEN 1 ELSE 0 END = 1
+              THEN JSON_QUERY(payload, '$.opportunityIds')
+            END
+          ),
+          1,
+          1
+        ) = '['
+        AND SUBSTRING(
+          (
+            CASE
+              WHEN CASE WHEN ISJSON(payload) = 1 AND LEFT(LTRIM(payload), 1) = '{' THEN 1 ELSE 0 END = 1
+              THEN JSON_QUERY(payload, '$.opportunityIds')
+            END
+          ),
+          LEN(
+            (
+              CASE
+                WHEN CASE WHEN ISJSON(payload) = 1 AND LEFT(LTRIM(payload), 1) = '{' THEN 1 ELSE 0 END = 1
+                THEN JSON_QUERY(payload, '$.opportunityIds')
+              END
+            )
+          ),
+          1
+        ) = ']'
+        AND REGEXP_LIKE(
+          SUBSTRING(
+            (
+              CASE
+                WHEN CASE WHEN ISJSON(payload) = 1 AND LEFT(LTRIM(payload), 1) = '{' THEN 1 ELSE 0 END = 1
+                THEN JSON_QUERY(payload, '$.opportunityIds')
+              END
+            ),
+            2,
+            LEN(
+              (
+                CASE
+                  WHEN CASE WHEN ISJSON(payload) = 1 AND LEFT(LTRIM(payload), 1) = '{' THEN 1 ELSE 0 END = 1
+                  THEN JSON_QUERY(payload, '$.opportunityIds')
+                END
+              )
+            ) - 2
+          ),
+          '^ *("[A-Za-z0-9]{18}" *(, *"[A-Za-z0-9]{18}" *)*)?$'
+        )
+      )
+      THEN 1
+      ELSE 0
+    END AS bad_opportunity_ids,
+    CASE WHEN updated_at IS NULL OR updated_at > GETDATE() THEN 1 ELSE 0 END AS bad_updated_at,
+    CASE WHEN external_id IS NULL OR TRIM(external_id) = '' THEN 1 ELSE 0 END AS bad_identifier
+  FROM b2b.b2b_cdi_user_attributes
+), sync_cdi_user_attributes AS (
+  SELECT
+    COUNT_BIG(*) AS total,
+    COUNT_BIG(CASE WHEN not_object = 1 THEN 1 END) AS not_object,
+    COUNT_BIG(CASE WHEN bad_opportunity_ids = 1 THEN 1 END) AS bad_opportunity_ids,
+    COUNT_BIG(CASE WHEN bad_updated_at = 1 THEN 1 END) AS bad_updated_at,
+    COUNT_BIG(CASE WHEN bad_identifier = 1 THEN 1 END) AS bad_identifier
+  FROM v_cdi_user_attributes
+), m_sync_payload_object_cdi_user_attributes AS (
+  SELECT
+    total AS total,
+    not_object AS failing
+  FROM sync_cdi_user_attributes
+), m_sync_opportunity_ids_cdi_user_attributes AS (
+  SELECT
+    total AS total,
+    bad_opportunity_ids AS failing
+  FROM sync_cdi_user_attributes
+), m_sync_updated_at_cdi_user_attributes AS (
+  SELECT
+    total AS total,
+    bad_updated_at AS failing
+  FROM sync_cdi_user_attributes
+), m_sync_identifier_cdi_user_attributes AS (
+  SELECT
+    total AS total,
+    bad_identifier AS failing
+  FROM sync_cdi_user_attributes
+), v_cdi_user_events AS (
+  SELECT
+    COALESCE(CAST(external_id AS VARCHAR(MAX)), 'NULL') AS shown,
+    CASE
+      WHEN payload IS NULL
+      OR NOT CASE WHEN ISJSON(payload) = 1 AND LEFT(LTRIM(payload), 1) = '{' THEN 1 ELSE 0 END = 1
+      THEN 1
+      ELSE 0
+    END AS not_object,
+    CASE WHEN updated_at IS NULL OR updated_at > GETDATE() THEN 1 ELSE 0 END AS bad_updated_at,
+    CASE WHEN external_id IS NULL OR TRIM(external_id) = '' THEN 1 ELSE 0 END AS bad_identifier
+  FROM b2b.b2b_cdi_user_events
+), sync_cdi_user_events AS (
+  SELECT
+    COUNT_BIG(*) AS total,
+    COUNT_BIG(CASE WHEN not_object = 1 THEN 1 END) AS not_object,
+    COUNT_BIG(CASE WHEN bad_updated_at = 1 THEN 1 END) AS bad_updated_at,
+    COUNT_BIG(CASE WHEN bad_identifier = 1 THEN 1 END) AS bad_identifier
+  FROM v_cdi_user_events
+), m_sync_payload_object_cdi_user_events AS (
+  SELECT
+    total AS total,
+    not_object AS failing
+  FROM sync_cdi_user_events
+), m_sync_updated_at_cdi_user_events AS (
+  SELECT
+    total AS total,
+    bad_updated_at AS failing
+  FROM sync_cdi_user_events
+), m_sync_identifier_cdi_user_events AS (
+  SELECT
+    total AS total,
+    bad_identifier AS failing
+  FROM sync_cdi_user_events
+)
+SELECT
+  'count' AS kind,
+  'user_id_not_null' AS check_name,
+  'contacts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_not_null_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_not_null' AS check_name,
+  'contacts' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_not_null_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'grain_unique' AS check_name,
+  'contacts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_grain_unique_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'grain_unique' AS check_name,
+  'contacts' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_grain_unique_contacts
+UNION ALL
+SELECT
+  'sample',
+  'grain_unique',
+  'contacts',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'duplicate_key' AS label,
+    CAST(COALESCE(CAST(user_id AS VARCHAR(MAX)), 'NULL') AS VARCHAR(MAX)) AS value
+  FROM keys_contacts
+  WHERE
+    n > 1
+  ORDER BY
+    COALESCE(CAST(user_id AS VARCHAR(MAX)), 'NULL')
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_not_null' AS check_name,
+  'leads' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_not_null_leads
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_not_null' AS check_name,
+  'leads' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_not_null_leads
+UNION ALL
+SELECT
+  'count' AS kind,
+  'grain_unique' AS check_name,
+  'leads' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_grain_unique_leads
+UNION ALL
+SELECT
+  'count' AS kind,
+  'grain_unique' AS check_name,
+  'leads' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_grain_unique_leads
+UNION ALL
+SELECT
+  'sample',
+  'grain_unique',
+  'leads',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'duplicate_key' AS label,
+    CAST(COALESCE(CAST(user_id AS VARCHAR(MAX)), 'NULL') AS VARCHAR(MAX)) AS value
+  FROM keys_leads
+  WHERE
+    n > 1
+  ORDER BY
+    COALESCE(CAST(user_id AS VARCHAR(MAX)), 'NULL')
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_not_null' AS check_name,
+  'accounts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_not_null_accounts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_not_null' AS check_name,
+  'accounts' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_not_null_accounts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'grain_unique' AS check_name,
+  'accounts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_grain_unique_accounts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'grain_unique' AS check_name,
+  'accounts' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_grain_unique_accounts
+UNION ALL
+SELECT
+  'sample',
+  'grain_unique',
+  'accounts',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'duplicate_key' AS label,
+    CAST(COALESCE(CAST(user_id AS VARCHAR(MAX)), 'NULL') + ' / ' + COALESCE(CAST(account_id AS VARCHAR(MAX)), 'NULL') AS VARCHAR(MAX)) AS value
+  FROM keys_accounts
+  WHERE
+    n > 1
+  ORDER BY
+    COALESCE(CAST(user_id AS VARCHAR(MAX)), 'NULL') + ' / ' + COALESCE(CAST(account_id AS VARCHAR(MAX)), 'NULL')
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_not_null' AS check_name,
+  'opportunities' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_not_null_opportunities
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_not_null' AS check_name,
+  'opportunities' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_not_null_opportunities
+UNION ALL
+SELECT
+  'count' AS kind,
+  'grain_unique' AS check_name,
+  'opportunities' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_grain_unique_opportunities
+UNION ALL
+SELECT
+  'count' AS kind,
+  'grain_unique' AS check_name,
+  'opportunities' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_grain_unique_opportunities
+UNION ALL
+SELECT
+  'sample',
+  'grain_unique',
+  'opportunities',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'duplicate_key' AS label,
+    CAST(COALESCE(CAST(user_id AS VARCHAR(MAX)), 'NULL') + ' / ' + COALESCE(CAST(opportunity_id AS VARCHAR(MAX)), 'NULL') AS VARCHAR(MAX)) AS value
+  FROM keys_opportunities
+  WHERE
+    n > 1
+  ORDER BY
+    COALESCE(CAST(user_id AS VARCHAR(MAX)), 'NULL') + ' / ' + COALESCE(CAST(opportunity_id AS VARCHAR(MAX)), 'NULL')
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_not_null' AS check_name,
+  'users' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_not_null_users
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_not_null' AS check_name,
+  'users' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_not_null_users
+UNION ALL
+SELECT
+  'count' AS kind,
+  'grain_unique' AS check_name,
+  'users' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_grain_unique_users
+UNION ALL
+SELECT
+  'count' AS kind,
+  'grain_unique' AS check_name,
+  'users' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_grain_unique_users
+UNION ALL
+SELECT
+  'sample',
+  'grain_unique',
+  'users',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'duplicate_key' AS label,
+    CAST(COALESCE(CAST(user_id AS VARCHAR(MAX)), 'NULL') AS VARCHAR(MAX)) AS value
+  FROM keys_users
+  WHERE
+    n > 1
+  ORDER BY
+    COALESCE(CAST(user_id AS VARCHAR(MAX)), 'NULL')
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_format' AS check_name,
+  'contacts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_format_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_format' AS check_name,
+  'contacts' AS entity,
+  'whitespace_or_control' AS label,
+  CAST(whitespace_or_control AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_format_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_format' AS check_name,
+  'contacts' AS entity,
+  'email_shaped' AS label,
+  CAST(email_shaped AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_format_contacts
+UNION ALL
+SELECT
+  'sample',
+  'user_id_format',
+  'contacts',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    CASE
+      WHEN (
+        user_id <> TRIM(user_id)
+        OR CHARINDEX(CHAR(9), user_id) > 0
+        OR CHARINDEX(CHAR(10), user_id) > 0
+        OR CHARINDEX(CHAR(13), user_id) > 0
+      )
+      THEN 'whitespace_or_control'
+      ELSE 'email_shaped'
+    END AS label,
+    CAST(user_id AS VARCHAR(MAX)) AS value
+  FROM v_contacts
+  WHERE
+    (
+      user_id <> TRIM(user_id)
+      OR CHARINDEX(CHAR(9), user_id) > 0
+      OR CHARINDEX(CHAR(10), user_id) > 0
+      OR CHARINDEX(CHAR(13), user_id) > 0
+    )
+    OR user_id LIKE '%_@_%._%'
+  ORDER BY
+    user_id
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_in_platform' AS check_name,
+  'contacts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_in_platform_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_in_platform' AS check_name,
+  'contacts' AS entity,
+  'case_mismatch' AS label,
+  CAST(case_mismatch AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_in_platform_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_in_platform' AS check_name,
+  'contacts' AS entity,
+  'whitespace' AS label,
+  CAST(whitespace AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_in_platform_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_in_platform' AS check_name,
+  'contacts' AS entity,
+  'salesforce_15_vs_18' AS label,
+  CAST(salesforce_15_vs_18 AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_in_platform_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_in_platform' AS check_name,
+  'contacts' AS entity,
+  'converted_lead' AS label,
+  CAST(converted_lead AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_in_platform_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_in_platform' AS check_name,
+  'contacts' AS entity,
+  'merged_contact' AS label,
+  CAST(merged_contact AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_in_platform_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_in_platform' AS check_name,
+  'contacts' AS entity,
+  'email_as_id' AS label,
+  CAST(email_as_id AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_in_platform_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_in_platform' AS check_name,
+  'contacts' AS entity,
+  'unknown' AS label,
+  CAST(unknown AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_in_platform_contacts
+UNION ALL
+SELECT
+  'sample',
+  'user_id_in_platform',
+  'contacts',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    cause AS label,
+    CAST(user_id AS VARCHAR(MAX)) AS value
+  FROM diagnosed
+  WHERE
+    entity = 'contacts'
+  ORDER BY
+    user_id
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_format' AS check_name,
+  'leads' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_format_leads
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_format' AS check_name,
+  'leads' AS entity,
+  'whitespace_or_control' AS label,
+  CAST(whitespace_or_control AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_format_leads
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_format' AS check_name,
+  'leads' AS entity,
+  'email_shaped' AS label,
+  CAST(email_shaped AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_format_leads
+UNION ALL
+SELECT
+  'sample',
+  'user_id_format',
+  'leads',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    CASE
+      WHEN (
+        user_id <> TRIM(user_id)
+        OR CHARINDEX(CHAR(9), user_id) > 0
+        OR CHARINDEX(CHAR(10), user_id) > 0
+        OR CHARINDEX(CHAR(13), user_id) > 0
+      )
+      THEN 'whitespace_or_control'
+      ELSE 'email_shaped'
+    END AS label,
+    CAST(user_id AS VARCHAR(MAX)) AS value
+  FROM v_leads
+  WHERE
+    (
+      user_id <> TRIM(user_id)
+      OR CHARINDEX(CHAR(9), user_id) > 0
+      OR CHARINDEX(CHAR(10), user_id) > 0
+      OR CHARINDEX(CHAR(13), user_id) > 0
+    )
+    OR user_id LIKE '%_@_%._%'
+  ORDER BY
+    user_id
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_in_platform' AS check_name,
+  'leads' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_in_platform_leads
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_in_platform' AS check_name,
+  'leads' AS entity,
+  'case_mismatch' AS label,
+  CAST(case_mismatch AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_in_platform_leads
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_in_platform' AS check_name,
+  'leads' AS entity,
+  'whitespace' AS label,
+  CAST(whitespace AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_in_platform_leads
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_in_platform' AS check_name,
+  'leads' AS entity,
+  'salesforce_15_vs_18' AS label,
+  CAST(salesforce_15_vs_18 AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_in_platform_leads
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_in_platform' AS check_name,
+  'leads' AS entity,
+  'converted_lead' AS label,
+  CAST(converted_lead AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_in_platform_leads
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_in_platform' AS check_name,
+  'leads' AS entity,
+  'merged_contact' AS label,
+  CAST(merged_contact AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_in_platform_leads
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_in_platform' AS check_name,
+  'leads' AS entity,
+  'email_as_id' AS label,
+  CAST(email_as_id AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_in_platform_leads
+UNION ALL
+SELECT
+  'count' AS kind,
+  'user_id_in_platform' AS check_name,
+  'leads' AS entity,
+  'unknown' AS label,
+  CAST(unknown AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_user_id_in_platform_leads
+UNION ALL
+SELECT
+  'sample',
+  'user_id_in_platform',
+  'leads',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    cause AS label,
+    CAST(user_id AS VARCHAR(MAX)) AS value
+  FROM diagnosed
+  WHERE
+    entity = 'leads'
+  ORDER BY
+    user_id
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'platform_coverage' AS check_name,
+  'users' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_platform_coverage_users
+UNION ALL
+SELECT
+  'count' AS kind,
+  'platform_coverage' AS check_name,
+  'users' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_platform_coverage_users
+UNION ALL
+SELECT
+  'sample',
+  'platform_coverage',
+  'users',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'no_person' AS label,
+    CAST(external_id AS VARCHAR(MAX)) AS value
+  FROM no_person
+  WHERE
+    1 = 1
+  ORDER BY
+    external_id
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'converted_lead_duplicates' AS check_name,
+  'contacts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_converted_lead_duplicates_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'converted_lead_duplicates' AS check_name,
+  'contacts' AS entity,
+  'lead_in_views' AS label,
+  CAST(lead_in_views AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_converted_lead_duplicates_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'converted_lead_duplicates' AS check_name,
+  'contacts' AS entity,
+  'both_in_platform' AS label,
+  CAST(both_in_platform AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_converted_lead_duplicates_contacts
+UNION ALL
+SELECT
+  'sample',
+  'converted_lead_duplicates',
+  'contacts',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    cause AS label,
+    CAST(user_id AS VARCHAR(MAX)) AS value
+  FROM dup
+  WHERE
+    1 = 1
+  ORDER BY
+    user_id
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'orphan_contacts' AS check_name,
+  'contacts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_orphan_contacts_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'orphan_contacts' AS check_name,
+  'contacts' AS entity,
+  'no_account' AS label,
+  CAST(no_account AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_orphan_contacts_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'orphan_contacts' AS check_name,
+  'contacts' AS entity,
+  'missing_account' AS label,
+  CAST(missing_account AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_orphan_contacts_contacts
+UNION ALL
+SELECT
+  'sample',
+  'orphan_contacts',
+  'contacts',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    cause AS label,
+    CAST(user_id AS VARCHAR(MAX)) AS value
+  FROM orphans
+  WHERE
+    1 = 1
+  ORDER BY
+    user_id
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'account_skew' AS check_name,
+  'accounts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_account_skew_accounts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'account_skew' AS check_name,
+  'accounts' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_account_skew_accounts
+UNION ALL
+SELECT
+  'sample',
+  'account_skew',
+  'accounts',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    CAST(n AS VARCHAR(MAX)) AS label,
+    CAST(account_id AS VARCHAR(MAX)) AS value
+  FROM per_account
+  WHERE
+    n > 1000
+  ORDER BY
+    n DESC,
+    account_id
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'relationship_integrity' AS check_name,
+  'accounts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_relationship_integrity_accounts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'relationship_integrity' AS check_name,
+  'accounts' AS entity,
+  'missing_parent_account_id' AS label,
+  CAST(missing_parent_account_id AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_relationship_integrity_accounts
+UNION ALL
+SELECT
+  'sample',
+  'relationship_integrity',
+  'accounts',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'missing_parent_account_id' AS label,
+    CAST(user_id + ' -> ' + ref AS VARCHAR(MAX)) AS value
+  FROM integrity_accounts
+  WHERE
+    1 = 1
+  ORDER BY
+    user_id + ' -> ' + ref
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'relationship_integrity' AS check_name,
+  'opportunities' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_relationship_integrity_opportunities
+UNION ALL
+SELECT
+  'count' AS kind,
+  'relationship_integrity' AS check_name,
+  'opportunities' AS entity,
+  'missing_account_id' AS label,
+  CAST(missing_account_id AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_relationship_integrity_opportunities
+UNION ALL
+SELECT
+  'sample',
+  'relationship_integrity',
+  'opportunities',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'missing_account_id' AS label,
+    CAST(user_id + ' -> ' + ref AS VARCHAR(MAX)) AS value
+  FROM integrity_opportunities
+  WHERE
+    1 = 1
+  ORDER BY
+    user_id + ' -> ' + ref
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'salesforce_id_checksum' AS check_name,
+  'contacts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_salesforce_id_checksum_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'salesforce_id_checksum' AS check_name,
+  'contacts' AS entity,
+  'contact_id' AS label,
+  CAST(contact_id AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_salesforce_id_checksum_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'salesforce_id_checksum' AS check_name,
+  'contacts' AS entity,
+  'account_id' AS label,
+  CAST(account_id AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_salesforce_id_checksum_contacts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'salesforce_id_checksum' AS check_name,
+  'contacts' AS entity,
+  'converted_from_lead_id' AS label,
+  CAST(converted_from_lead_id AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_salesforce_id_checksum_contacts
+UNION ALL
+SELECT
+  'sample',
+  'salesforce_id_checksum',
+  'contacts',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    label AS label,
+    CAST(value AS VARCHAR(MAX)) AS value
+  FROM bad_ids_contacts
+  WHERE
+    1 = 1
+  ORDER BY
+    value
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'salesforce_id_checksum' AS check_name,
+  'leads' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_salesforce_id_checksum_leads
+UNION ALL
+SELECT
+  'count' AS kind,
+  'salesforce_id_checksum' AS check_name,
+  'leads' AS entity,
+  'lead_id' AS label,
+  CAST(lead_id AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_salesforce_id_checksum_leads
+UNION ALL
+SELECT
+  'sample',
+  'salesforce_id_checksum',
+  'leads',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    label AS label,
+    CAST(value AS VARCHAR(MAX)) AS value
+  FROM bad_ids_leads
+  WHERE
+    1 = 1
+  ORDER BY
+    value
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'salesforce_id_checksum' AS check_name,
+  'accounts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_salesforce_id_checksum_accounts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'salesforce_id_checksum' AS check_name,
+  'accounts' AS entity,
+  'account_id' AS label,
+  CAST(account_id AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_salesforce_id_checksum_accounts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'salesforce_id_checksum' AS check_name,
+  'accounts' AS entity,
+  'parent_account_id' AS label,
+  CAST(parent_account_id AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_salesforce_id_checksum_accounts
+UNION ALL
+SELECT
+  'sample',
+  'salesforce_id_checksum',
+  'accounts',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    label AS label,
+    CAST(value AS VARCHAR(MAX)) AS value
+  FROM bad_ids_accounts
+  WHERE
+    1 = 1
+  ORDER BY
+    value
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'salesforce_id_checksum' AS check_name,
+  'opportunities' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_salesforce_id_checksum_opportunities
+UNION ALL
+SELECT
+  'count' AS kind,
+  'salesforce_id_checksum' AS check_name,
+  'opportunities' AS entity,
+  'opportunity_id' AS label,
+  CAST(opportunity_id AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_salesforce_id_checksum_opportunities
+UNION ALL
+SELECT
+  'count' AS kind,
+  'salesforce_id_checksum' AS check_name,
+  'opportunities' AS entity,
+  'account_id' AS label,
+  CAST(account_id AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_salesforce_id_checksum_opportunities
+UNION ALL
+SELECT
+  'sample',
+  'salesforce_id_checksum',
+  'opportunities',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    label AS label,
+    CAST(value AS VARCHAR(MAX)) AS value
+  FROM bad_ids_opportunities
+  WHERE
+    1 = 1
+  ORDER BY
+    value
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_payload_object' AS check_name,
+  'cdi_catalog_accounts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_payload_object_cdi_catalog_accounts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_payload_object' AS check_name,
+  'cdi_catalog_accounts' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_payload_object_cdi_catalog_accounts
+UNION ALL
+SELECT
+  'sample',
+  'sync_payload_object',
+  'cdi_catalog_accounts',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'not_object' AS label,
+    CAST(shown AS VARCHAR(MAX)) AS value
+  FROM v_cdi_catalog_accounts
+  WHERE
+    not_object = 1
+  ORDER BY
+    shown
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_updated_at' AS check_name,
+  'cdi_catalog_accounts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_updated_at_cdi_catalog_accounts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_updated_at' AS check_name,
+  'cdi_catalog_accounts' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_updated_at_cdi_catalog_accounts
+UNION ALL
+SELECT
+  'sample',
+  'sync_updated_at',
+  'cdi_catalog_accounts',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'bad_updated_at' AS label,
+    CAST(shown AS VARCHAR(MAX)) AS value
+  FROM v_cdi_catalog_accounts
+  WHERE
+    bad_updated_at = 1
+  ORDER BY
+    shown
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_identifier' AS check_name,
+  'cdi_catalog_accounts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_identifier_cdi_catalog_accounts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_identifier' AS check_name,
+  'cdi_catalog_accounts' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_identifier_cdi_catalog_accounts
+UNION ALL
+SELECT
+  'sample',
+  'sync_identifier',
+  'cdi_catalog_accounts',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'bad_identifier' AS label,
+    CAST(shown AS VARCHAR(MAX)) AS value
+  FROM v_cdi_catalog_accounts
+  WHERE
+    bad_identifier = 1
+  ORDER BY
+    shown
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_payload_object' AS check_name,
+  'cdi_catalog_opportunities' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_payload_object_cdi_catalog_opportunities
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_payload_object' AS check_name,
+  'cdi_catalog_opportunities' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_payload_object_cdi_catalog_opportunities
+UNION ALL
+SELECT
+  'sample',
+  'sync_payload_object',
+  'cdi_catalog_opportunities',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'not_object' AS label,
+    CAST(shown AS VARCHAR(MAX)) AS value
+  FROM v_cdi_catalog_opportunities
+  WHERE
+    not_object = 1
+  ORDER BY
+    shown
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_updated_at' AS check_name,
+  'cdi_catalog_opportunities' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_updated_at_cdi_catalog_opportunities
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_updated_at' AS check_name,
+  'cdi_catalog_opportunities' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_updated_at_cdi_catalog_opportunities
+UNION ALL
+SELECT
+  'sample',
+  'sync_updated_at',
+  'cdi_catalog_opportunities',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'bad_updated_at' AS label,
+    CAST(shown AS VARCHAR(MAX)) AS value
+  FROM v_cdi_catalog_opportunities
+  WHERE
+    bad_updated_at = 1
+  ORDER BY
+    shown
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_identifier' AS check_name,
+  'cdi_catalog_opportunities' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_identifier_cdi_catalog_opportunities
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_identifier' AS check_name,
+  'cdi_catalog_opportunities' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_identifier_cdi_catalog_opportunities
+UNION ALL
+SELECT
+  'sample',
+  'sync_identifier',
+  'cdi_catalog_opportunities',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'bad_identifier' AS label,
+    CAST(shown AS VARCHAR(MAX)) AS value
+  FROM v_cdi_catalog_opportunities
+  WHERE
+    bad_identifier = 1
+  ORDER BY
+    shown
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_payload_object' AS check_name,
+  'cdi_accounts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_payload_object_cdi_accounts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_payload_object' AS check_name,
+  'cdi_accounts' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_payload_object_cdi_accounts
+UNION ALL
+SELECT
+  'sample',
+  'sync_payload_object',
+  'cdi_accounts',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'not_object' AS label,
+    CAST(shown AS VARCHAR(MAX)) AS value
+  FROM v_cdi_accounts
+  WHERE
+    not_object = 1
+  ORDER BY
+    shown
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_updated_at' AS check_name,
+  'cdi_accounts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_updated_at_cdi_accounts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_updated_at' AS check_name,
+  'cdi_accounts' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_updated_at_cdi_accounts
+UNION ALL
+SELECT
+  'sample',
+  'sync_updated_at',
+  'cdi_accounts',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'bad_updated_at' AS label,
+    CAST(shown AS VARCHAR(MAX)) AS value
+  FROM v_cdi_accounts
+  WHERE
+    bad_updated_at = 1
+  ORDER BY
+    shown
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_identifier' AS check_name,
+  'cdi_accounts' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_identifier_cdi_accounts
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_identifier' AS check_name,
+  'cdi_accounts' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_identifier_cdi_accounts
+UNION ALL
+SELECT
+  'sample',
+  'sync_identifier',
+  'cdi_accounts',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'bad_identifier' AS label,
+    CAST(shown AS VARCHAR(MAX)) AS value
+  FROM v_cdi_accounts
+  WHERE
+    bad_identifier = 1
+  ORDER BY
+    shown
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_payload_object' AS check_name,
+  'cdi_user_attributes' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_payload_object_cdi_user_attributes
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_payload_object' AS check_name,
+  'cdi_user_attributes' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_payload_object_cdi_user_attributes
+UNION ALL
+SELECT
+  'sample',
+  'sync_payload_object',
+  'cdi_user_attributes',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'not_object' AS label,
+    CAST(shown AS VARCHAR(MAX)) AS value
+  FROM v_cdi_user_attributes
+  WHERE
+    not_object = 1
+  ORDER BY
+    shown
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_opportunity_ids' AS check_name,
+  'cdi_user_attributes' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_opportunity_ids_cdi_user_attributes
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_opportunity_ids' AS check_name,
+  'cdi_user_attributes' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_opportunity_ids_cdi_user_attributes
+UNION ALL
+SELECT
+  'sample',
+  'sync_opportunity_ids',
+  'cdi_user_attributes',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'bad_opportunity_ids' AS label,
+    CAST(shown AS VARCHAR(MAX)) AS value
+  FROM v_cdi_user_attributes
+  WHERE
+    bad_opportunity_ids = 1
+  ORDER BY
+    shown
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_updated_at' AS check_name,
+  'cdi_user_attributes' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_updated_at_cdi_user_attributes
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_updated_at' AS check_name,
+  'cdi_user_attributes' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_updated_at_cdi_user_attributes
+UNION ALL
+SELECT
+  'sample',
+  'sync_updated_at',
+  'cdi_user_attributes',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'bad_updated_at' AS label,
+    CAST(shown AS VARCHAR(MAX)) AS value
+  FROM v_cdi_user_attributes
+  WHERE
+    bad_updated_at = 1
+  ORDER BY
+    shown
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_identifier' AS check_name,
+  'cdi_user_attributes' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_identifier_cdi_user_attributes
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_identifier' AS check_name,
+  'cdi_user_attributes' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_identifier_cdi_user_attributes
+UNION ALL
+SELECT
+  'sample',
+  'sync_identifier',
+  'cdi_user_attributes',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'bad_identifier' AS label,
+    CAST(shown AS VARCHAR(MAX)) AS value
+  FROM v_cdi_user_attributes
+  WHERE
+    bad_identifier = 1
+  ORDER BY
+    shown
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_payload_object' AS check_name,
+  'cdi_user_events' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_payload_object_cdi_user_events
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_payload_object' AS check_name,
+  'cdi_user_events' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_payload_object_cdi_user_events
+UNION ALL
+SELECT
+  'sample',
+  'sync_payload_object',
+  'cdi_user_events',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'not_object' AS label,
+    CAST(shown AS VARCHAR(MAX)) AS value
+  FROM v_cdi_user_events
+  WHERE
+    not_object = 1
+  ORDER BY
+    shown
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_updated_at' AS check_name,
+  'cdi_user_events' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_updated_at_cdi_user_events
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_updated_at' AS check_name,
+  'cdi_user_events' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_updated_at_cdi_user_events
+UNION ALL
+SELECT
+  'sample',
+  'sync_updated_at',
+  'cdi_user_events',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'bad_updated_at' AS label,
+    CAST(shown AS VARCHAR(MAX)) AS value
+  FROM v_cdi_user_events
+  WHERE
+    bad_updated_at = 1
+  ORDER BY
+    shown
+) AS s
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_identifier' AS check_name,
+  'cdi_user_events' AS entity,
+  'total' AS label,
+  CAST(total AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_identifier_cdi_user_events
+UNION ALL
+SELECT
+  'count' AS kind,
+  'sync_identifier' AS check_name,
+  'cdi_user_events' AS entity,
+  'failing' AS label,
+  CAST(failing AS BIGINT) AS n,
+  CAST(NULL AS VARCHAR(MAX)) AS value
+FROM m_sync_identifier_cdi_user_events
+UNION ALL
+SELECT
+  'sample',
+  'sync_identifier',
+  'cdi_user_events',
+  s.label,
+  CAST(NULL AS BIGINT),
+  s.value
+FROM (
+  SELECT
+  TOP 10
+    'bad_identifier' AS label,
+    CAST(shown AS VARCHAR(MAX)) AS value
+  FROM v_cdi_user_events
+  WHERE
+    bad_identifier = 1
+  ORDER BY
+    shown
+) AS s
