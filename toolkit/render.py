@@ -33,11 +33,24 @@ def ident(name: str) -> exp.Identifier:
     return exp.to_identifier(name)
 
 
+_KEYWORDS = frozenset(sqlglot.tokens.Tokenizer.KEYWORDS)
+
+
+def _name_part(name: str) -> exp.Identifier:
+    """A schema, database or view name from config: quoted also when it is a keyword (a schema
+    named `select` is a name, not the start of a query). Columns keep ident(): quoting a
+    keyword-named column would change its case on Snowflake."""
+    node = ident(name)
+    if name.upper() in _KEYWORDS:
+        node.set("quoted", True)
+    return node
+
+
 def qualified(*parts: str | None) -> exp.Table:
     names = [p for p in parts if p]
-    table = ident(names[-1])
-    db = ident(names[-2]) if len(names) > 1 else None
-    catalog = ident(names[-3]) if len(names) > 2 else None
+    table = _name_part(names[-1])
+    db = _name_part(names[-2]) if len(names) > 1 else None
+    catalog = _name_part(names[-3]) if len(names) > 2 else None
     return exp.Table(this=table, db=db, catalog=catalog)
 
 
