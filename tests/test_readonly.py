@@ -169,3 +169,37 @@ def test_postgres_read_only_transaction_refuses_writes(pg, pg_db: str, project: 
         with pytest.raises(WarehouseError, match="read-only"), adapter.transaction(read_only=True):
             adapter.execute("CREATE TABLE public.smuggled (i integer)")
         assert adapter.fetchall("SELECT to_regclass('public.smuggled')") == [(None,)]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT pg_read_file('/etc/passwd') AS external_id",
+        "SELECT CAST(lo_from_bytea(0, 'x') AS TEXT) AS external_id",
+        "SELECT CAST(lo_import('/etc/hostname') AS TEXT) AS external_id",
+        "SELECT dblink_exec('dbname=postgres', 'DROP TABLE salesforce.contact') AS external_id",
+    ],
+)
+def test_platform_query_functions_refused_on_the_postgres_server(
+    pg, pg_db: str, project: Path, query: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 33 on PostgreSQL 15: these ran inside validate's READ ONLY transaction (a function's
+    side effects are not writes to it): /etc/passwd in an error, large objects left behind,
+    dblink's own connection. Refused by the guard, naming the function; nothing is left."""
+    import psycopg
+    from conftest import pg_profiles
+
+    pg_profiles(project, pg, pg_db)
+    apply(ProjectContext(project))
+    _edit(
+        project / "b2b_project.yml",
+        f"    table: {PLATFORM}\n",
+        "    query: " + repr(query).replace("\\'", "''") + "\n",
+    )
+    result = run_b2b("validate", "--project-dir", str(project), "--format", "json")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "refused" in result.stderr and "root:" not in result.stdout + result.stderr
+    with psycopg.connect(pg.dsn(pg_db)) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM pg_largeobject_metadata").fetchone() == (0,)
+        assert conn.execute("SELECT COUNT(*) FROM salesforce.contact").fetchone()[0] > 0  # type: ignore[index]
