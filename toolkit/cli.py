@@ -9,6 +9,7 @@ import gc
 import sys
 import warnings
 from collections.abc import Callable, Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,10 +17,9 @@ import click
 
 from toolkit.errors import B2BError, ConfigError
 
-# the CRMs this install has: sql/<crm>/crm.yml (a folder each; no import needed to list them)
-CRMS = tuple(
-    sorted(p.parent.name for p in (Path(__file__).resolve().parent.parent / "sql").glob("*/crm.yml"))
-)
+# the CRMs this install has: toolkit/sql/<crm>/crm.yml, package data (a folder each; no import
+# of the CRM module needed to list them)
+CRMS = tuple(sorted(p.parent.name for p in Path(str(resources.files("toolkit") / "sql")).glob("*/crm.yml")))
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -14,6 +14,7 @@ import difflib
 import hashlib
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,9 @@ from toolkit.config.yamlio import safe_load
 from toolkit.errors import ConfigError
 from toolkit.source_schema import SOURCE_SCHEMA_FILE, SourceSchema, SourceTable
 
-SQL_ROOT = Path(__file__).resolve().parent.parent / "sql"
+# every CRM's crm.yml, templates, checks and docs.yml: package data (toolkit/sql, shipped in the
+# wheel; `sql/` at the repository root is a link to it), found the way an installed package is
+SQL_ROOT = Path(str(resources.files("toolkit") / "sql"))
 # crm.yml field types -> the canonical SQL type of a typed NULL
 SQL_TYPES = {
     "text": "TEXT",

@@ -1,0 +1,1 @@
+"""b2b-connected-source: warehouse-native B2B CRM views for engagement-platform connected sources."""

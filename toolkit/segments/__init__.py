@@ -1,0 +1,1 @@
+"""Audience segments: the model, the compiler, preview and export."""
