@@ -140,7 +140,9 @@ def write_results(result: dict[str, Any], out: Path = HERE) -> None:
         "",
     ]
     for engine in ("duckdb", "postgres"):
-        part = result.get(engine, {})
+        part = result.get(engine)
+        if part is None:  # not run yet (the case saves after each phase)
+            continue
         lines.append(f"## {engine}")
         lines.append("")
         if "skipped" in part:
