@@ -9,6 +9,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+import shapes
 from reference_hubspot import HS
 
 Tables = dict[tuple[str, str], tuple[list[tuple[str, str]], list[tuple[Any, ...]]]]
@@ -25,13 +26,11 @@ class PortalShape:
 
 
 def rows(tables: Tables, table: str) -> list[dict[str, Any]]:
-    cols, data = tables[(HS, table)]
-    names = [c for c, _ in cols]
-    return [dict(zip(names, r, strict=True)) for r in data]
+    return shapes.rows(tables, table, HS)
 
 
 def put(tables: Tables, table: str, cols: list[tuple[str, str]], data: list[dict[str, Any]]) -> None:
-    tables[(HS, table)] = (cols, [tuple(d[c] for c, _ in cols) for d in data])
+    shapes.put(tables, table, cols, data, HS)
 
 
 def _edit(
