@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from toolkit.crm import read_crm
 from toolkit.sfid import to_18
+from toolkit.source.crm import read_crm
 
 Tables = dict[tuple[str, str], tuple[list[tuple[str, str]], list[tuple[Any, ...]]]]
 SF = "salesforce"

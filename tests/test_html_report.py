@@ -162,7 +162,7 @@ def test_rates_never_round_across_their_threshold() -> None:
 
 def test_hubspot_causes_are_its_own() -> None:
     from toolkit.config.project import ProjectConfig
-    from toolkit.crm import resolve_crm
+    from toolkit.source.crm import resolve_crm
     from toolkit.validate.checks import crm_causes
 
     def causes(crm: str) -> tuple[str, ...]:

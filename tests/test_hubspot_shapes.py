@@ -22,9 +22,8 @@ from test_hubspot import PROJECT
 
 from toolkit.apply import apply
 from toolkit.context import ProjectContext
-from toolkit.crm import read_crm
 from toolkit.errors import ConfigError
-from toolkit.introspect import run_inspect
+from toolkit.source.crm import read_crm
 from toolkit.validate.runner import run_validation
 
 ENGINES = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -116,7 +115,7 @@ def test_fivetran_documented_portal_applies_and_equals_model(
     sync = [r for r in report.results if r.name == "sync_updated_at"]
     assert sync and all(r.status == "pass" for r in sync), [(r.view, r.status, r.failing) for r in sync]
     # inspect records the objects without a flag in source_schema.yml
-    _path, _live, inspect_notes = run_inspect(ProjectContext(project))
+    _path, _live, inspect_notes = ProjectContext(project).inspect()
     doc = yaml.safe_load((project / "source_schema.yml").read_text())
     assert doc["never_deleted"] == {
         "contact_company": ["_fivetran_deleted"],

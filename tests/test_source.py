@@ -18,7 +18,7 @@ from test_org_shapes import ENGINES, load_shape
 
 from toolkit.apply import apply
 from toolkit.context import ProjectContext
-from toolkit.source_schema import SOURCE_SCHEMA_FILE
+from toolkit.source.schema import SOURCE_SCHEMA_FILE
 
 
 def _views(project: Path) -> dict[str, Any]:
@@ -126,9 +126,8 @@ def _inspect_and_check(project: Path, in_process: bool = False) -> dict[str, Any
     """Through the command, or in this process where the engine lives only here (fakesnow's
     patch, the test session's Spark catalog)."""
     if in_process:
-        from toolkit.introspect import run_inspect
 
-        run_inspect(ProjectContext(project))
+        ProjectContext(project).inspect()
     else:
         result = run_b2b("inspect", "--project-dir", str(project))
         assert result.returncode == 0, result.stderr

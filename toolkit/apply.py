@@ -20,8 +20,8 @@ from toolkit.config.project import ProjectConfig
 from toolkit.context import ProjectContext
 from toolkit.dialects import PROFILE_DIALECT, get_or_raise
 from toolkit.errors import ConfigError, WarehouseError
-from toolkit.introspect import binding_notes
 from toolkit.render import qualified
+from toolkit.source.introspect import binding_notes
 from toolkit.transpile import compile_views
 from toolkit.warehouse.base import Adapter, ViewDDL
 

@@ -158,7 +158,7 @@ def generate(
     """Write <out>/<dialect>/<view>.sql: each view's create-or-replace DDL. No connection needed."""
     _short_lived()
     from toolkit.dialects import TARGETS
-    from toolkit.introspect import binding_notes
+    from toolkit.source.introspect import binding_notes
     from toolkit.transpile import compile_ddl, write_views
 
     ctx = _ctx(project_dir, profiles_dir, target)
@@ -175,10 +175,8 @@ def generate(
 @common_options
 def inspect_cmd(project_dir: Path, profiles_dir: Path | None, target: str | None) -> None:
     """Record the CRM tables' columns and types in source_schema.yml (commit it, like a lock file)."""
-    from toolkit.introspect import run_inspect
-
     ctx = _ctx(project_dir, profiles_dir, target)
-    path, schema, notes = run_inspect(ctx)
+    path, schema, notes = ctx.inspect()
     _warn(notes)
     for t in sorted(schema.tables.values(), key=lambda t: t.name):
         click.echo(f"  {t.name:<28} {len(t.columns):>4} columns")

@@ -25,10 +25,10 @@ import yaml
 from sqlglot import exp
 
 from toolkit.context import ProjectContext
-from toolkit.crm import crm_docs
 from toolkit.dialects import PROFILE_DIALECT, get_or_raise
 from toolkit.errors import ConfigError
 from toolkit.render import parse_table_name
+from toolkit.source.crm import crm_docs
 from toolkit.validate.checks import GRAIN, severities
 
 TESTS_SQL = """\

@@ -21,9 +21,9 @@ from sqlglot import exp
 from sqlglot.errors import ParseError
 
 from toolkit.config.project import CATALOG_ENTITIES, ENTITIES, SYNC_ENTITIES, ProjectConfig
-from toolkit.crm import SQL_TYPES, Crm, CrmObject
 from toolkit.dialects.base import KeyForms, without_positions
 from toolkit.errors import ConfigError, TemplateError
+from toolkit.source.crm import SQL_TYPES, Crm, CrmObject
 
 
 def ident(name: str) -> exp.Identifier:

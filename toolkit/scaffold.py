@@ -140,7 +140,7 @@ def detect_source(adapter: Adapter, database: str | None, schema: str, crm: str 
     naming: Salesforce `is_deleted` or `IsDeleted`), whether Fivetran history mode is on
     (`_fivetran_active`), and which optional objects are not synced. All from the CRM's crm.yml.
     Names are matched ignoring case: Snowflake stores them upper."""
-    from toolkit.crm import deleted_flag_columns, read_crm
+    from toolkit.source.crm import deleted_flag_columns, read_crm
 
     data = read_crm(crm)
     title = data.get("title", crm)
@@ -216,8 +216,8 @@ def init_detected(
 
     from toolkit.config.profiles import load_target
     from toolkit.config.project import ProjectConfig
-    from toolkit.introspect import inspect_source
-    from toolkit.source_schema import write_file
+    from toolkit.source.introspect import inspect_source
+    from toolkit.source.schema import write_file
     from toolkit.warehouse import adapter_for
 
     if (directory / PROJECT_FILE).exists() and not force:

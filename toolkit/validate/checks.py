@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from toolkit.config.project import ProjectConfig
-from toolkit.crm import Crm
 from toolkit.errors import ConfigError
 from toolkit.render import ViewRenderer, ident, parse_table_name
+from toolkit.source.crm import Crm
 
 # every CRM's causes, in the order a miss is diagnosed; a CRM declares which of the CRM-specific
 # ones apply (crm.yml: id_style salesforce -> salesforce_15_vs_18; former_ids.cause)

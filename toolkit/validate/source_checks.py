@@ -22,9 +22,9 @@ from sqlglot import exp
 from toolkit.apply import source_part
 from toolkit.context import ProjectContext
 from toolkit.dialects import TargetDialect
-from toolkit.introspect import drift_lines
 from toolkit.render import ident
-from toolkit.source_schema import SOURCE_SCHEMA_FILE
+from toolkit.source.drift import drift_lines
+from toolkit.source.schema import SOURCE_SCHEMA_FILE
 from toolkit.validate.results import CheckResult
 from toolkit.warehouse.base import Adapter
 

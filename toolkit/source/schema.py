@@ -121,29 +121,3 @@ def write_file(project_dir: Path, schema: SourceSchema) -> Path:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
     return path
-
-
-def drift(recorded: SourceSchema, live: SourceSchema, tables: list[str]) -> list[str]:
-    """What changed in the given tables between the recorded file and the live source, one line
-    each (`contact.mailing_country: dropped`), in a stable order."""
-    lines: list[str] = []
-    for name in tables:
-        before, now = recorded.table(name), live.table(name)
-        if before is None and now is None:
-            continue
-        if before is None:
-            lines.append(f"{name}: table appeared (not in {SOURCE_SCHEMA_FILE})")
-            continue
-        if now is None:
-            lines.append(f"{name}: table dropped")
-            continue
-        was = {c.lower(): (c, t) for c, t in before.columns.items()}
-        is_ = {c.lower(): (c, t) for c, t in now.columns.items()}
-        for key in sorted(set(was) | set(is_)):
-            if key not in is_:
-                lines.append(f"{name}.{was[key][0]}: dropped")
-            elif key not in was:
-                lines.append(f"{name}.{is_[key][0]}: added")
-            elif was[key][1].upper() != is_[key][1].upper():
-                lines.append(f"{name}.{is_[key][0]}: type {was[key][1]} -> {is_[key][1]}")
-    return lines

@@ -21,7 +21,7 @@ from typing import Any
 from toolkit.config.project import ProjectConfig
 from toolkit.config.yamlio import safe_load
 from toolkit.errors import ConfigError
-from toolkit.source_schema import SOURCE_SCHEMA_FILE, SourceSchema, SourceTable
+from toolkit.source.schema import SOURCE_SCHEMA_FILE, SourceSchema, SourceTable
 
 # every CRM's crm.yml, templates, checks and docs.yml: package data (toolkit/sql, shipped in the
 # wheel; `sql/` at the repository root is a link to it), found the way an installed package is
