@@ -37,6 +37,7 @@ test: install install-dbt
 lint: install
 	$(VENV)/bin/ruff check toolkit tests
 	$(VENV)/bin/ruff format --check toolkit
+	$(VENV)/bin/lint-imports  # the layers and no-circle contracts in pyproject.toml
 
 typecheck: install
 	$(VENV)/bin/mypy

@@ -187,7 +187,7 @@ def render_md(results: dict[str, Any]) -> str:
 
 def main() -> int:
     """`python -m bench.dbt_case 1000000 [repeat]`: this case alone, into bench/results-dbt.json."""
-    from bench.__main__ import prepare
+    from bench.org import prepare
 
     scales = [int(x) for x in (sys.argv[1] if len(sys.argv) > 1 else "1000000").split(",")]
     repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 3

@@ -19,8 +19,8 @@ from typing import Any
 
 import duckdb
 
+from bench.pg import load_postgres, pg_server
 from bench.planner import case_planner, handwritten_queries
-from bench.postgres_case import _load, pg_server
 from bench.timing import measure
 from toolkit.apply import apply
 from toolkit.context import ProjectContext
@@ -107,7 +107,7 @@ def run(n: int, repeat: int, save: Any = lambda result: None) -> dict[str, Any]:
         try:
             pg = work / "postgres"
             pg.mkdir()
-            _load(duck / "portal.duckdb", server.dsn(), pg, TABLES)
+            load_postgres(duck / "portal.duckdb", server.dsn(), pg, TABLES)
             (pg / "b2b_project.yml").write_text(PROJECT)
             server.write_profiles(pg)
             apply(ProjectContext(pg))

@@ -101,8 +101,8 @@ def main() -> None:
     import sys
     import tempfile
 
-    from bench.__main__ import prepare
-    from bench.postgres_case import _load, pg_server
+    from bench.org import prepare
+    from bench.pg import load_postgres, pg_server
     from toolkit.apply import apply
     from toolkit.context import ProjectContext
     from toolkit.demo.run import DEMO_DB
@@ -114,7 +114,7 @@ def main() -> None:
         raise SystemExit("no PostgreSQL server binaries (initdb, pg_ctl) on PATH")
     work = Path(tempfile.mkdtemp(prefix="b2b-bench-planner-"))
     try:
-        _load(org / DEMO_DB, server.dsn(), work)
+        load_postgres(org / DEMO_DB, server.dsn(), work)
         shutil.copy(org / "b2b_project.yml", work / "b2b_project.yml")
         server.write_profiles(work)
         apply(ProjectContext(work))

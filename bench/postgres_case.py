@@ -6,51 +6,17 @@ streamed to the server as CSV (COPY), never through Python rows."""
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
+from bench.pg import load_postgres, pg_server
 from bench.planner import case_planner
 from bench.timing import interleaved
 from bench.validate_case import per_check_statements, run_per_check, run_validate
 from toolkit.apply import apply
 from toolkit.context import ProjectContext
 from toolkit.demo.run import DEMO_DB
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))  # the throwaway-server and loader helpers the tests use
-import pg_server  # type: ignore[import-not-found]  # noqa: E402
-from loaders import SOURCE_TABLES, pg_type  # type: ignore[import-not-found]  # noqa: E402
-
-
-def _load(duck_path: Path, dsn: str, work: Path, tables: list[tuple[str, str]] = SOURCE_TABLES) -> None:
-    import psycopg
-
-    src = duckdb.connect(str(duck_path), read_only=True)
-    try:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            for schema, table in tables:
-                cols = src.execute(
-                    "SELECT column_name, data_type FROM information_schema.columns "
-                    "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
-                    [schema, table],
-                ).fetchall()
-                csv = work / f"{schema}.{table}.csv"
-                src.execute(f"COPY {schema}.{table} TO '{csv}' (HEADER, DELIMITER ',')")
-                conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-                coldefs = ", ".join(f"{c} {pg_type(t)}" for c, t in cols)
-                conn.execute(f"CREATE TABLE {schema}.{table} ({coldefs})")
-                copy_in = f"COPY {schema}.{table} FROM STDIN (FORMAT csv, HEADER)"
-                with conn.cursor() as cur, cur.copy(copy_in) as copy, csv.open("rb") as f:
-                    while chunk := f.read(1 << 20):
-                        copy.write(chunk)
-                csv.unlink()
-            conn.execute("ANALYZE")  # a warehouse has statistics; plans depend on them
-    finally:
-        src.close()
 
 
 def case_postgres(duck_project: Path, repeat: int) -> dict[str, Any]:
@@ -61,7 +27,7 @@ def case_postgres(duck_project: Path, repeat: int) -> dict[str, Any]:
         return {"skipped": "no PostgreSQL server binaries (initdb, pg_ctl) on PATH"}
     work = Path(tempfile.mkdtemp(prefix="b2b-bench-pg-"))
     try:
-        _load(duck_project / DEMO_DB, server.dsn(), work)
+        load_postgres(duck_project / DEMO_DB, server.dsn(), work)
         shutil.copy(duck_project / "b2b_project.yml", work / "b2b_project.yml")
         server.write_profiles(work)
         ctx = ProjectContext(work)

@@ -69,7 +69,7 @@ def render(results: dict[str, list[dict[str, Any]]]) -> str:
 
 
 def main() -> int:
-    from bench.__main__ import prepare
+    from bench.org import prepare
 
     scales = (sys.argv[1] if len(sys.argv) > 1 else "1000000").split(",")
     results = {n: profile(prepare(int(n))) for n in scales}

@@ -72,7 +72,7 @@ def main() -> int:
     import json
     import sys
 
-    from bench.__main__ import prepare
+    from bench.org import prepare
 
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 3

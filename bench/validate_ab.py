@@ -137,7 +137,7 @@ def render(result: dict[str, Any]) -> str:
 
 
 def main() -> int:
-    from bench.__main__ import prepare
+    from bench.org import prepare
 
     ap = argparse.ArgumentParser(prog="python -m bench.validate_ab")
     ap.add_argument("rev")

@@ -252,7 +252,7 @@ def test_postgres_sessions_turn_jit_off(project: Path, pg, pg_db: str) -> None: 
 
 
 def test_sizes_for_the_statement_choice_come_from_the_engine(project: Path) -> None:
-    from toolkit.validate.statements import parse_bytes
+    from toolkit.warehouse.duckdb import parse_bytes
 
     """What auto decides on (toolkit.validate.statements) is read from DuckDB itself: the rows of
     the tables equal their COUNT(*), and the memory limit is the profile's."""
@@ -281,7 +281,8 @@ def test_sizes_for_the_statement_choice_come_from_the_engine(project: Path) -> N
 
 
 def test_statement_choice_rule() -> None:
-    from toolkit.validate.statements import BYTES_PER_ROW, HEADROOM, choose, parse_bytes
+    from toolkit.validate.statements import BYTES_PER_ROW, HEADROOM, choose
+    from toolkit.warehouse.duckdb import parse_bytes
 
     assert parse_bytes("18.8 GiB") == int(18.8 * 2**30)
     assert parse_bytes("8GB") == 8 * 10**9 and parse_bytes("512 MiB") == 512 * 2**20

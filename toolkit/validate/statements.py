@@ -11,7 +11,6 @@ statement under a 5 GB limit: 2.3 times slower than per view), hence the estimat
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 #: peak RSS of the one-statement validate over the rows of the tables it reads (the CRM tables
@@ -20,28 +19,6 @@ from dataclasses import dataclass
 BYTES_PER_ROW = 450
 #: the share of the memory limit one statement may be estimated to take
 HEADROOM = 0.8
-
-_UNITS = {
-    "": 1,
-    "B": 1,
-    "BYTES": 1,
-    "KB": 10**3,
-    "MB": 10**6,
-    "GB": 10**9,
-    "TB": 10**12,
-    "KIB": 2**10,
-    "MIB": 2**20,
-    "GIB": 2**30,
-    "TIB": 2**40,
-}
-
-
-def parse_bytes(text: str) -> int | None:
-    """'18.8 GiB', '8GB', '512 MiB' -> bytes; None when it is not a size."""
-    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", text or "")
-    if m is None or m.group(2).upper() not in _UNITS:
-        return None
-    return int(float(m.group(1)) * _UNITS[m.group(2).upper()])
 
 
 def _size(n: float) -> str:

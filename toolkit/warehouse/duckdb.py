@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,29 @@ from toolkit.warehouse.sqlalchemy_adapter import SQLAlchemyAdapter
 
 #: the catalog name the database file is attached under
 CATALOG = "b2b_connected_source"
+
+
+_UNITS = {
+    "": 1,
+    "B": 1,
+    "BYTES": 1,
+    "KB": 10**3,
+    "MB": 10**6,
+    "GB": 10**9,
+    "TB": 10**12,
+    "KIB": 2**10,
+    "MIB": 2**20,
+    "GIB": 2**30,
+    "TIB": 2**40,
+}
+
+
+def parse_bytes(text: str) -> int | None:
+    """'18.8 GiB', '8GB', '512 MiB' -> bytes; None when it is not a size."""
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", text or "")
+    if m is None or m.group(2).upper() not in _UNITS:
+        return None
+    return int(float(m.group(1)) * _UNITS[m.group(2).upper()])
 
 
 class DuckDBAdapter(SQLAlchemyAdapter):
@@ -63,8 +87,6 @@ class DuckDBAdapter(SQLAlchemyAdapter):
         return {"connect_args": {"config": config}} if config else {}
 
     def memory_limit_bytes(self) -> int | None:
-        from toolkit.validate.statements import parse_bytes
-
         # the profile's own value when it is a size (DuckDB shows it rounded: '2.7 GiB' for 3GB)
         if self.config.memory_limit and (exact := parse_bytes(self.config.memory_limit)) is not None:
             return exact
