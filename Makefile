@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: install install-dbt demo test lint typecheck check bench clean golden matrix
+.PHONY: install install-dbt demo test test-fast lint typecheck check bench clean golden matrix
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -32,7 +32,13 @@ demo: install
 PYTEST_WORKERS ?= 2
 test: install install-dbt
 	bash scripts/bootstrap.sh
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25
+
+# the inner loop: every test that needs no server, no JVM, no dbt and no browser (DuckDB in
+# process, the rendering and quoting properties, the CLI); under 2 minutes on 2 cores
+FAST := not postgres and not spark and not snowflake and not dbt and not browser
+test-fast: install
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=10 -m "$(FAST)"
 
 lint: install
 	$(VENV)/bin/ruff check toolkit tests

@@ -18,6 +18,25 @@ from toolkit.demo.run import DEMO_DB, build_demo_database, write_demo_project
 
 SMALL_ORG = 3000  # contacts: every defect class 30 times, fast on every engine
 
+#: a test that asks for one of these fixtures gets the engine's marker, so `make test-fast`
+#: (-m "not postgres and not spark and ...") never starts a server it did not mark by hand
+ENGINE_FIXTURES = {
+    "pg": "postgres",
+    "pg_db": "postgres",
+    "pg_org": "postgres",
+    "pg_template": "postgres",
+    "spark_org": "spark",
+    "spark_connect": "spark",
+    "snowflake_org": "snowflake",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            if fixture in ENGINE_FIXTURES:
+                item.add_marker(ENGINE_FIXTURES[fixture])
+
 
 @pytest.fixture(scope="session")
 def org_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

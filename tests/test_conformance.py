@@ -112,7 +112,13 @@ def test_views_match_duckdb_reference(
         assert got == want, f"{engine} {entity}: {got[0]} rows vs {want[0]} in DuckDB (checksums differ)"
 
 
-@pytest.mark.parametrize("engine_dir", ENGINES, indirect=True)
+# Spark's validate numbers are asserted through Spark Connect (the same databricks SQL, the same
+# org, the same comparison and rows-fetched bound) in test_spark_connect_apply_validate_preview_in_
+# separate_processes; a local-session run of the same statement took 113 s of the suite (issue 30)
+VALIDATE_ENGINES = [e for e in ENGINES if getattr(e, "values", (e,))[0] != "spark"]
+
+
+@pytest.mark.parametrize("engine_dir", VALIDATE_ENGINES, indirect=True)
 def test_validate_counts_match_duckdb(engine_dir: Path, reference: tuple[Path, dict]) -> None:
     ctx = ProjectContext(engine_dir)
     apply(ctx)
@@ -150,6 +156,9 @@ def test_spark_connect_apply_validate_preview_in_separate_processes(
         for c in json.loads(result.stdout)["checks"]
     }
     assert got == _counts(reference[1]["report"])
+    # metadata reads count too: Spark's catalog (DESCRIBE per CRM table, SHOW TBLPROPERTIES per
+    # view) returns a few dozen rows more than information_schema; none grows with the data
+    assert json.loads(result.stdout)["summary"]["rows_fetched"] <= reference[1]["report"].rows_fetched + 60
     result = run_b2b("segment", "preview", "software_open_pipeline", *pd)
     assert result.returncode == 0, result.stderr
     duck = run_b2b("segment", "preview", "software_open_pipeline", "--project-dir", str(reference[0]))

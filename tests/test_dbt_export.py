@@ -75,6 +75,7 @@ def _rows(project: Path, engine: str, relation: str) -> tuple[list[str], list[tu
         return names, adapter.fetchall(f"SELECT {', '.join(names)} FROM {relation}")
 
 
+@pytest.mark.dbt
 def test_dbt_run_and_test_equal_apply_and_validate(
     engine_project: Path, dbt_bin: Path, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
@@ -168,6 +169,7 @@ def test_export_prunes_models_the_project_no_longer_builds(project: Path, tmp_pa
     assert any("removed models/b2b_cdi_user_attributes.sql" in n for n in second.notes)
 
 
+@pytest.mark.dbt
 def test_config_values_reach_dbt_as_text_never_as_jinja(
     project: Path, dbt_bin: Path, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:

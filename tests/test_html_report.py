@@ -117,6 +117,7 @@ def test_html_report_carries_the_json_numbers(reports: tuple[Path, dict[str, Any
     assert embedded == want
 
 
+@pytest.mark.browser
 def test_html_report_screenshot_in_headless_chromium(
     reports: tuple[Path, dict[str, Any]], tmp_path: Path
 ) -> None:

@@ -309,6 +309,7 @@ def test_user_sync_equals_the_views_and_the_model(
     assert sum(1 for u in want.contacts if stamp(updated[u]) != stamp(own[u])) > len(want.contacts) // 4
 
 
+@pytest.mark.dbt
 def test_dbt_export_runs_the_hubspot_views(portal: tuple[Path, Any, dict], tmp_path: Path) -> None:
     """`b2b export dbt` on a HubSpot project: dbt builds every model, each equal (columns, rows,
     checksum) to `b2b apply`'s view, with the HubSpot column docs."""

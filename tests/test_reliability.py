@@ -35,7 +35,11 @@ def _set(project: Path, key_line: str, value: str) -> None:
     (project / "b2b_project.yml").write_text(yaml.safe_dump(data, allow_unicode=True))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# 25 examples over the users view (its identity CTEs name the schema most often): the contacts
+# view's quoting, with the schema, the prefix, a segment name and a literal, is the 300-example
+# property in test_hostile_config.py (both: every dialect). At 200 examples here this one test
+# took 221 s of the suite (issue 30).
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(schema=hostile_names, prefix=hostile_names)
 def test_hostile_names_are_quoted_or_rejected(project: Path, schema: str, prefix: str) -> None:
     """Every generated statement parses as exactly one statement in its dialect, or the name is
@@ -50,7 +54,7 @@ def test_hostile_names_are_quoted_or_rejected(project: Path, schema: str, prefix
         prefix = "b2b_"
         _set(project, "output.prefix", prefix)
     try:
-        views = compile_views(ProjectContext(project), list(TARGETS), entities=("contacts", "users"))
+        views = compile_views(ProjectContext(project), list(TARGETS), entities=("users",))
     except (ConfigError, TemplateError) as exc:
         assert "Traceback" not in str(exc)
         return
