@@ -31,7 +31,14 @@ ENGINE_FIXTURES = {
 }
 
 
+#: the files that hold the longest engine tests, first: pytest-xdist (--dist loadfile) hands files
+#: out in collection order, so a long file collected last leaves one worker busy alone at the end
+LONG_FILES = ("test_conformance.py", "test_sync.py", "test_hubspot.py", "test_spark.py", "test_source.py")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FILES)))  # stable within a file
     for item in items:
         for fixture in getattr(item, "fixturenames", ()):
             if fixture in ENGINE_FIXTURES:
