@@ -87,6 +87,11 @@ def start(timeout_s: float = 120) -> SparkConnectServer | None:
             "spark.ui.enabled=false",
             "--conf",
             "spark.sql.shuffle.partitions=2",
+            # tiny data (see loaders.TINY_DATA_CONFS): no adaptive re-planning, no code generation
+            "--conf",
+            "spark.sql.adaptive.enabled=false",
+            "--conf",
+            "spark.sql.codegen.wholeStage=false",
             "--conf",
             f"spark.driver.extraJavaOptions=-Dderby.system.home={root}",
         ],
