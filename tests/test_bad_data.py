@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 from test_config import run_b2b
 
 from toolkit.apply import apply
@@ -69,6 +70,7 @@ def test_empty_tables_give_empty_views_and_a_clean_report(project: Path) -> None
     assert match.total == 0 and match.status == "warn" and "no rows" in (match.message or "")
 
 
+@pytest.mark.slow
 def test_wrong_column_type_is_cast_or_a_clear_error(project: Path) -> None:
     """A boolean flag synced as text: 'true'/'false' cast as the engine casts them (the views
     stay right); a value that is no boolean makes validate report errors and exit 3, naming it."""

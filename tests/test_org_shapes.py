@@ -249,6 +249,7 @@ def _numbers(report: Any) -> dict[tuple[str, str], tuple[Any, ...]]:
     }
 
 
+@pytest.mark.slow
 def test_one_statement_and_per_view_give_the_same_report(
     org_tables: dict,
     org_dir: Path,

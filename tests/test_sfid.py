@@ -42,6 +42,7 @@ def test_duckdb_sql_known_pairs() -> None:
     assert _duckdb_sf18([s for s, _ in KNOWN] + [f for _, f in KNOWN]) == [f for _, f in KNOWN] * 2
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(ids15, min_size=1, max_size=20))
 def test_duckdb_sql_matches_python(values: list[str]) -> None:

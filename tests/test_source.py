@@ -94,6 +94,7 @@ def test_required_column_dropped_after_apply_is_caught_by_apply_and_validate(
         assert "up to date" not in result.stdout
 
 
+@pytest.mark.slow
 def test_optional_column_dropped_after_apply_is_never_up_to_date(
     org_tables: dict, org_dir: Path, tmp_path: Path
 ) -> None:
@@ -214,6 +215,7 @@ def test_inspect_on_spark(spark_org: Path, tmp_path: Path, org_dir: Path) -> Non
     assert doc["dialect"] == "databricks" and doc["unquoted_case"] == "insensitive"
 
 
+@pytest.mark.slow
 # ---- source freshness ------------------------------------------------------------------------
 def test_source_freshness_names_the_stalled_table(project: Path) -> None:
     """The demo org's OpportunityContactRole sync stalled 36 hours before it was built."""

@@ -181,6 +181,7 @@ def test_views_missing_says_apply_first(project: Path) -> None:
     assert result.returncode == 2 and "b2b apply" in result.stderr
 
 
+@pytest.mark.slow
 def test_rows_fetched_flat_when_data_grows_tenfold(tmp_path: Path) -> None:
     from toolkit.demo.run import DEMO_DB, build_demo_database, write_demo_project
 
