@@ -15,6 +15,8 @@ echo "wheel: $(basename "$wheel")"
 import sys, zipfile
 names = zipfile.ZipFile(sys.argv[1]).namelist()
 print(f"wheel holds {len(names)} files; data: {sum(n.startswith('toolkit/sql/') for n in names)} under toolkit/sql/")
+for name in sorted(names):
+    print(f"    {name}")
 for need in ("toolkit/sql/salesforce/crm.yml", "toolkit/sql/hubspot/crm.yml", "toolkit/sql/_shared/users.sql",
              "toolkit/sql/salesforce/checks/former_ids.sql", "toolkit/sql/hubspot/docs.yml", "toolkit/py.typed"):
     assert need in names, f"missing from the wheel: {need}"

@@ -15,6 +15,7 @@ from typing import Any
 
 import loaders
 import pytest
+import yaml
 from conftest import snowflake_profiles, spark_profiles
 from reference_hubspot import expected
 from reference_hubspot import rows as rows_of
@@ -22,6 +23,7 @@ from reference_hubspot import rows as rows_of
 from toolkit.apply import apply
 from toolkit.context import ProjectContext
 from toolkit.demo.run import DEMO_SEGMENTS_HUBSPOT
+from toolkit.validate.checks import DEFAULT_SEVERITY
 from toolkit.validate.runner import run_validation
 
 PROJECT = """name: hubspot_test
@@ -141,10 +143,27 @@ def test_views_equal_the_model(hubspot_project: Path, portal: tuple[Path, Any, d
     assert any(c for _lt, _a, c, _w in want.opportunities.values())
 
 
-def test_validate_diagnoses_the_planted_misses(hubspot_project: Path, portal: tuple[Path, Any, dict]) -> None:
+#: the checks this test reads, and salesforce_id_checksum (on, so that its absence below is
+#: HubSpot's missing capability, not a severity)
+ASSERTED_CHECKS = ("user_id_in_platform", "orphan_contacts", "user_id_not_null", "salesforce_id_checksum")
+
+
+def test_validate_diagnoses_the_planted_misses(
+    hubspot_project: Path, portal: tuple[Path, Any, dict], request: pytest.FixtureRequest
+) -> None:
+    if request.node.callspec.params["hubspot_project"] == "spark":
+        # every check runs on DuckDB, PostgreSQL and Snowflake; on local Spark only the ones read
+        # here (the whole validate was 95 s of the suite, issue 30)
+        path = hubspot_project / "b2b_project.yml"
+        doc = yaml.safe_load(path.read_text())
+        doc.setdefault("checks", {})["severity"] = {
+            n: "off" for n in DEFAULT_SEVERITY if n not in ASSERTED_CHECKS
+        }
+        path.write_text(yaml.safe_dump(doc))
     ctx = ProjectContext(hubspot_project)
     apply(ctx)
     report = run_validation(ctx)  # in process: a local Spark catalog lives in its session
+    assert not [(r.name, r.view, r.message) for r in report.results if r.status == "error"]
     check = next(r for r in report.results if r.name == "user_id_in_platform" and r.view == "b2b_contacts")
     planted = portal[1]
     assert check.diagnosis == {
