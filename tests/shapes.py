@@ -269,3 +269,10 @@ def write_project(directory: Path, edits: dict[str, Any]) -> None:
             node = node[p]
         node[last] = value
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
+
+
+def only_checks(directory: Path, names: tuple[str, ...]) -> None:
+    """checks.severity in b2b_project.yml, as a user would write it: every check but `names` off."""
+    from toolkit.validate.checks import DEFAULT_SEVERITY
+
+    write_project(directory, {"checks.severity": {n: "off" for n in DEFAULT_SEVERITY if n not in names}})

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from loaders import TINY_DATA_CONFS
+
 SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
 
 
@@ -87,11 +89,8 @@ def start(timeout_s: float = 120) -> SparkConnectServer | None:
             "spark.ui.enabled=false",
             "--conf",
             "spark.sql.shuffle.partitions=2",
-            # tiny data (see loaders.TINY_DATA_CONFS): no adaptive re-planning, no code generation
-            "--conf",
-            "spark.sql.adaptive.enabled=false",
-            "--conf",
-            "spark.sql.codegen.wholeStage=false",
+            # tiny data: the same settings as the tests' local session
+            *(arg for key, value in TINY_DATA_CONFS.items() for arg in ("--conf", f"{key}={value}")),
             "--conf",
             f"spark.driver.extraJavaOptions=-Dderby.system.home={root}",
         ],

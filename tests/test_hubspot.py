@@ -15,7 +15,7 @@ from typing import Any
 
 import loaders
 import pytest
-import yaml
+import shapes
 from conftest import snowflake_profiles, spark_profiles
 from reference_hubspot import expected
 from reference_hubspot import rows as rows_of
@@ -23,7 +23,6 @@ from reference_hubspot import rows as rows_of
 from toolkit.apply import apply
 from toolkit.context import ProjectContext
 from toolkit.demo.run import DEMO_SEGMENTS_HUBSPOT
-from toolkit.validate.checks import DEFAULT_SEVERITY
 from toolkit.validate.runner import run_validation
 
 PROJECT = """name: hubspot_test
@@ -154,12 +153,7 @@ def test_validate_diagnoses_the_planted_misses(
     if request.node.callspec.params["hubspot_project"] == "spark":
         # every check runs on DuckDB, PostgreSQL and Snowflake; on local Spark only the ones read
         # here (the whole validate was 95 s of the suite, issue 30)
-        path = hubspot_project / "b2b_project.yml"
-        doc = yaml.safe_load(path.read_text())
-        doc.setdefault("checks", {})["severity"] = {
-            n: "off" for n in DEFAULT_SEVERITY if n not in ASSERTED_CHECKS
-        }
-        path.write_text(yaml.safe_dump(doc))
+        shapes.only_checks(hubspot_project, ASSERTED_CHECKS)
     ctx = ProjectContext(hubspot_project)
     apply(ctx)
     report = run_validation(ctx)  # in process: a local Spark catalog lives in its session

@@ -16,7 +16,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-import yaml
+import shapes
 from braze_schemas import ATTRIBUTES_OBJECT, EVENT_OBJECT
 from conftest import pg_profiles, snowflake_profiles, spark_profiles
 from normalize import norm_value
@@ -55,16 +55,6 @@ def _stamp(value: Any) -> dt.datetime | None:
     return (
         value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(dt.UTC).replace(tzinfo=None)
     )
-
-
-def _only_checks(project: Path, names: tuple[str, ...]) -> None:
-    """checks.severity: every other check off (b2b_project.yml, as a user would write it)."""
-    from toolkit.validate.checks import DEFAULT_SEVERITY
-
-    path = project / "b2b_project.yml"
-    doc = yaml.safe_load(path.read_text())
-    doc.setdefault("checks", {})["severity"] = {n: "off" for n in DEFAULT_SEVERITY if n not in names}
-    path.write_text(yaml.safe_dump(doc))
 
 
 @pytest.fixture
@@ -123,7 +113,7 @@ def test_user_sync_equals_views_and_model(sync_project: Path, org_tables: dict) 
 
     # only the sync checks run here (the view checks have their own tests on every engine): on
     # Spark the whole validate made this test 193 s of the suite (issue 30)
-    _only_checks(sync_project, SYNC_CHECKS)
+    shapes.only_checks(sync_project, SYNC_CHECKS)
     report = run_validation(ProjectContext(sync_project))
     assert {r.name for r in report.results} == set(SYNC_CHECKS)
     sync_results = [r for r in report.results if r.name in SYNC_CHECKS]

@@ -59,6 +59,10 @@ class ProjectContext:
         crm = resolve_crm(self.config, live)
         self.live_source = live
         self.__dict__["crm"] = crm
+        return self._notes(crm, live)
+
+    def _notes(self, crm: Crm, live: SourceSchema) -> list[str]:
+        """What binding to the live source did, and what drifted from source_schema.yml."""
         return binding_notes(crm) + drift_notes(self.recorded_source, live, crm)
 
     def inspect(self) -> tuple[Path, SourceSchema, list[str]]:
@@ -81,7 +85,7 @@ class ProjectContext:
             write_file(self.project_dir, live)  # recorded as found, then reported
             raise
         path = write_file(self.project_dir, replace(live, never_deleted=crm.never_deleted()))
-        return path, live, binding_notes(crm) + drift_notes(self.recorded_source, live, crm)
+        return path, live, self._notes(crm, live)
 
     def renderer(self, config: ProjectConfig | None = None) -> ViewRenderer:
         return ViewRenderer(config or self.config, self.crm, self.project_dir)
