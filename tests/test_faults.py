@@ -32,7 +32,9 @@ def test_postgres_connection_killed_mid_apply(pg, pg_db: str, project: Path) -> 
     apply(ProjectContext(project))
     before, users = _definitions(project), _count(project, "b2b_users")
     _change_views(project)
-    proc = start_paused_apply(project)
+    # the child sleeps this long after its 3rd statement; the kill lands within it (it only has
+    # to connect and terminate), and the child's next statement then finds the connection gone
+    proc = start_paused_apply(project, pause_s=5)
     with psycopg.connect(pg.dsn(pg_db), autocommit=True) as admin:
         killed = admin.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'b2b' AND datname = %s",

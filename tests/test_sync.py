@@ -72,7 +72,9 @@ def sync_project(request: pytest.FixtureRequest, project: Path) -> Path:
 
 
 @pytest.mark.parametrize("sync_project", ENGINES, indirect=True)
-def test_user_sync_equals_views_and_model(sync_project: Path, org_tables: dict) -> None:
+def test_user_sync_equals_views_and_model(
+    sync_project: Path, org_tables: dict, request: pytest.FixtureRequest
+) -> None:
     model = expected_sync(org_tables, expected_views(org_tables))
     attrs = _fetch(sync_project, "cdi_user_attributes", "external_id, payload, updated_at")
     users = {
@@ -111,8 +113,17 @@ def test_user_sync_equals_views_and_model(sync_project: Path, org_tables: dict) 
     assert set(got) == links
     assert got == {k: _stamp(v) for k, v in model.events.items()}
 
-    # only the sync checks run here (the view checks have their own tests on every engine): on
-    # Spark the whole validate made this test 193 s of the suite (issue 30)
+    preview = {v.view: v for v in sync_preview(ProjectContext(sync_project), None).views}
+    assert preview["b2b_cdi_user_attributes"].rows == len(attrs)
+    assert preview["b2b_cdi_user_attributes"].data_points == sum(len(d) for d in payloads.values())
+    assert preview["b2b_cdi_user_events"].data_points == len(events)
+
+    # only the sync checks run here (the view checks have their own tests on every engine). Not
+    # on local Spark: the Spark Connect test in test_conformance runs every check of this same
+    # demo project (sync checks included) in Spark's dialect and holds each status and count equal
+    # to DuckDB's, where this test holds them passing; here they cost 34 s of Spark (issue 30)
+    if request.node.callspec.params["sync_project"] == "spark":
+        return
     shapes.only_checks(sync_project, SYNC_CHECKS)
     report = run_validation(ProjectContext(sync_project))
     assert {r.name for r in report.results} == set(SYNC_CHECKS)
@@ -121,11 +132,6 @@ def test_user_sync_equals_views_and_model(sync_project: Path, org_tables: dict) 
     assert all(r.status == "pass" for r in sync_results), [
         (r.name, r.view, r.status, r.failing, r.message) for r in sync_results if r.status != "pass"
     ]
-
-    preview = {v.view: v for v in sync_preview(ProjectContext(sync_project), None).views}
-    assert preview["b2b_cdi_user_attributes"].rows == len(attrs)
-    assert preview["b2b_cdi_user_attributes"].data_points == sum(len(d) for d in payloads.values())
-    assert preview["b2b_cdi_user_events"].data_points == len(events)
 
 
 # ---- touches: UPDATED_AT moves exactly where something behind the row changed ----------------
