@@ -20,6 +20,7 @@ from toolkit.config.project import ProjectConfig
 from toolkit.context import ProjectContext
 from toolkit.dialects import PROFILE_DIALECT, get_or_raise
 from toolkit.errors import ConfigError, WarehouseError
+from toolkit.grants import Authorization, plan_access
 from toolkit.render import qualified
 from toolkit.source.introspect import binding_notes
 from toolkit.transpile import compile_views
@@ -43,6 +44,10 @@ class ApplyPlan:
     strategy: str = "transaction"  # transaction | staged
     notes: list[str] = field(default_factory=list)  # what the binding filled, what drifted
     foreign: list[str] = field(default_factory=list)  # same-named views apply did not create
+    # BigQuery: each view authorized on the datasets it reads (dataset access entries, not SQL)
+    authorizations: list[Authorization] = field(default_factory=list)
+    access_notes: list[str] = field(default_factory=list)  # what the grants could not do here
+    sources: list[exp.Table] = field(default_factory=list)  # the tables the views read
 
     @property
     def changed(self) -> bool:
@@ -52,7 +57,7 @@ class ApplyPlan:
         return [v for v in self.views if self.actions.get(v.name, "create") != "unchanged"]
 
     def statements(self) -> list[str]:
-        return [self.schema_ddl, *(v.ddl for v in self.views), *self.grants]
+        return [self.schema_ddl, *(v.ddl for v in self.views), *self.grants, *map(str, self.authorizations)]
 
 
 def fingerprint(ddl: str, grants: list[str], source: str = "") -> str:
@@ -76,14 +81,24 @@ def plan_apply(ctx: ProjectContext, config: ProjectConfig | None = None) -> Appl
     dialect = get_or_raise(dialect_name)
     out = config.output
     schema = qualified(out.database, out.schema_)
-    grants = dialect.grants([v.name for v in compiled], schema, list(out.grant_select_to))
     name_of = {v.name.name: v.name.sql(dialect=dialect.sqlglot_name) for v in compiled}
+    read_tables = [
+        exp.Table(this=t.this.copy(), db=t.args.get("db"), catalog=t.args.get("catalog"))
+        for v in compiled
+        for t in v.tree.find_all(exp.Table)
+        if t.name not in name_of and t.db
+    ]
+    sources = {t.sql(dialect=dialect.sqlglot_name): t for t in read_tables}
+    reads = {(t.catalog, t.db) for t in sources.values()}
+    access = plan_access(ctx, config, dialect, [v.name for v in compiled], reads)
+    grants = access.grants
+    fingerprinted = grants + [str(a) for a in access.authorizations]
     views = [
         ViewDDL(
             name_of[v.name.name],
             v.ddl,
             fingerprint(
-                v.ddl, grants, ctx.crm.signature({t.name.lower() for t in v.tree.find_all(exp.Table)})
+                v.ddl, fingerprinted, ctx.crm.signature({t.name.lower() for t in v.tree.find_all(exp.Table)})
             ),
             v.name.name,
         )
@@ -95,7 +110,17 @@ def plan_apply(ctx: ProjectContext, config: ProjectConfig | None = None) -> Appl
         }
         for v in compiled
     }
-    return ApplyPlan(ctx.target.name, dialect_name, dialect.create_schema(schema), views, grants, depends_on)
+    return ApplyPlan(
+        ctx.target.name,
+        dialect_name,
+        dialect.create_schema(schema),
+        views,
+        grants,
+        depends_on,
+        authorizations=access.authorizations,
+        access_notes=access.notes,
+        sources=[sources[k] for k in sorted(sources)],
+    )
 
 
 def diff_plan(plan: ApplyPlan, adapter: Adapter, schema: str) -> None:
@@ -122,7 +147,11 @@ def diff_plan(plan: ApplyPlan, adapter: Adapter, schema: str) -> None:
 
 def _staging_config(config: ProjectConfig) -> ProjectConfig:
     output = config.output.model_copy(
-        update={"prefix": config.output.prefix + STAGING_SUFFIX, "grant_select_to": []}
+        update={
+            "prefix": config.output.prefix + STAGING_SUFFIX,
+            "grant_select_to": [],
+            "connected_source": None,
+        }
     )
     return config.model_copy(update={"output": output})
 
@@ -157,6 +186,7 @@ def staged_apply(ctx: ProjectContext, adapter: Adapter, plan: ApplyPlan) -> None
                 adapter.set_fingerprint(v.name, PENDING_FINGERPRINT)
             for grant in plan.grants:
                 adapter.execute(grant)
+            adapter.authorize_views(plan.authorizations)
             for v in plan.to_apply():
                 adapter.set_fingerprint(v.name, v.fingerprint)
         except WarehouseError as exc:
@@ -177,12 +207,12 @@ def apply(ctx: ProjectContext, dry_run: bool = False, force: bool = False) -> Ap
     the project has one, like `b2b generate`."""
     if dry_run:
         plan = plan_apply(ctx)
-        plan.notes = binding_notes(ctx.crm)
+        plan.notes = binding_notes(ctx.crm) + plan.access_notes
         return plan
     with ctx.adapter() as adapter:
         notes = adapter.session_notes() + ctx.bind_live(adapter)
         plan = plan_apply(ctx)
-        plan.notes = notes
+        plan.notes = notes + plan.access_notes
         plan.strategy = "transaction" if adapter.SUPPORTS_TRANSACTIONAL_DDL else "staged"
         diff_plan(plan, adapter, ctx.config.output.schema_)
         if plan.foreign and not force:

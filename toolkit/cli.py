@@ -464,6 +464,60 @@ def _sync_text(result: Any) -> str:
     return "\n".join(lines)
 
 
+@cli.group()
+def connect() -> None:
+    """Braze's connected source: the admin's one-time setup, and the check as Braze."""
+
+
+@connect.command("sql")
+@common_options
+@click.option("--dialect", "-d", default=None, help="Warehouse dialect (default: the target's).")
+@click.option("--user", default=None, help="The login Braze uses (default: <role>_user).")
+def connect_sql_cmd(
+    project_dir: Path, profiles_dir: Path | None, target: str | None, dialect: str | None, user: str | None
+) -> None:
+    """Print the one-time setup an administrator runs: Braze's role, its login (key-pair on
+    Snowflake) and a warehouse that resumes by itself. `b2b apply` grants the rest."""
+    from toolkit.connect.setup import setup_sql
+    from toolkit.dialects import PROFILE_DIALECT
+
+    ctx = _ctx(project_dir, profiles_dir, target)
+    database = None
+    if dialect is None:
+        dialect = PROFILE_DIALECT[ctx.target.type]
+        conn = ctx.target.conn
+        database = (
+            getattr(conn, "database", None) or getattr(conn, "dbname", None) or getattr(conn, "project", None)
+        )
+    click.echo(setup_sql(ctx.config, dialect, user, database), nl=False)
+
+
+@connect.command("check")
+@common_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+def connect_check_cmd(project_dir: Path, profiles_dir: Path | None, target: str | None, fmt: str) -> None:
+    """Connected with Braze's credentials (--target): the view schema lists exactly the views,
+    each view reads, each people segment runs as CREATE TABLE <scratch>.<tmp> AS ..., and the raw
+    CRM and platform-IDs tables are refused. Exit 1 on any failure."""
+    import json
+
+    from toolkit.connect.check import connect_check, format_text
+
+    ctx = _ctx(project_dir, profiles_dir, target)
+    with _status("checking as Braze's role", enabled=fmt == "text"):
+        report = connect_check(ctx)
+    click.echo(json.dumps(report.to_dict(), indent=2) if fmt == "json" else format_text(report))
+    if not report.ok:
+        sys.exit(1)
+
+
 @contextlib.contextmanager
 def _status(title: str, enabled: bool) -> Iterator[Callable[[str], None]]:
     """A spinner on stderr while the warehouse works (only on a terminal)."""

@@ -101,11 +101,29 @@ class UserSyncConfig(Strict):
     identifier: Literal["external_id", "alias"] = "external_id"
 
 
+class ConnectedSourceConfig(Strict):
+    """The role Braze's connected source logs in as: it reads the views and creates its
+    per-segment result tables in scratch_schema, and nothing else (apply grants exactly that)."""
+
+    role: str
+    # where Braze creates its temporary result tables; apply creates it when it is absent
+    scratch_schema: str = "braze_scratch"
+    # Snowflake: the warehouse Braze runs its queries on (USAGE granted to the role)
+    warehouse: str | None = None
+
+    @field_validator("role", "scratch_schema", "warehouse")
+    @classmethod
+    def _names(cls, value: str | None, info: Any) -> str | None:
+        return check_name(value, f"output.connected_source.{info.field_name}")
+
+
 class OutputConfig(Strict):
     database: str | None = None
     schema_: str = Field("b2b", alias="schema")
     prefix: str = "b2b_"
     grant_select_to: list[str] = Field(default_factory=list)
+    # the role Braze's connected source logs in as (least privilege: `b2b connect check` proves it)
+    connected_source: ConnectedSourceConfig | None = None
     # also build the catalog-shaped views (catalog_accounts, catalog_opportunities and their
     # CDI sync-shaped variants) for the platform's copy-based alternative
     catalogs: bool = False

@@ -134,6 +134,9 @@ class TargetDialect:
     #: a grant statement, with {view} and {role} replaced by sqlglot-quoted identifiers
     GRANT_SELECT: ClassVar[str] = "GRANT SELECT ON {view} TO {role}"
     GRANT_USAGE: ClassVar[str | None] = "GRANT USAGE ON SCHEMA {schema} TO {role}"
+    #: `b2b connect check`'s fixes for an excess privilege: reading a table, creating in a schema
+    REVOKE_SELECT: ClassVar[str] = "REVOKE SELECT ON {table} FROM {role}"
+    REVOKE_CREATE: ClassVar[str] = "REVOKE CREATE ON SCHEMA {schema} FROM {role}"
 
     # ---- fragments -------------------------------------------------------------------------
     @classmethod
@@ -330,6 +333,32 @@ class TargetDialect:
     def principal(self, role: str) -> str:
         """How a grantee is written: a quoted identifier, unless the engine wants a string."""
         return self.quote(role)
+
+    def sql_name(self, table: exp.Table) -> str:
+        return table.sql(dialect=self.sqlglot_name)
+
+    #: Braze can connect to this engine as a connected source, and it has the grants for it
+    CONNECTED_SOURCE: ClassVar[bool] = True
+
+    def connected_source_grants(
+        self,
+        views: list[exp.Table],
+        schema: exp.Table,
+        scratch: exp.Table,
+        role: str,
+        warehouse: str | None = None,
+    ) -> list[str]:
+        """What Braze's connected-source role needs, and nothing more: read the views (and views
+        added later), create its per-segment result tables in the scratch schema (created here
+        when absent). PostgreSQL's and Redshift's form; the other engines override it."""
+        r, s, x = self.principal(role), self.sql_name(schema), self.sql_name(scratch)
+        out = [f"GRANT USAGE ON SCHEMA {s} TO {r}"]
+        out += [f"GRANT SELECT ON {self.sql_name(v)} TO {r}" for v in views]
+        out.append(f"ALTER DEFAULT PRIVILEGES IN SCHEMA {s} GRANT SELECT ON TABLES TO {r}")
+        if x != s:
+            out.append(self.create_schema(scratch))
+        out.append(f"GRANT USAGE, CREATE ON SCHEMA {x} TO {r}")
+        return out
 
     def grants(self, views: list[exp.Table], schema: exp.Table, roles: list[str]) -> list[str]:
         if not self.SUPPORTS_GRANTS:

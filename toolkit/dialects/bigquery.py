@@ -22,7 +22,28 @@ class BigQuery(TargetDialect):
     # https://cloud.google.com/bigquery/docs/reference/standard-sql/data-control-language
     GRANT_SELECT = "GRANT `roles/bigquery.dataViewer` ON VIEW {view} TO {role}"
     GRANT_USAGE = None
+    REVOKE_SELECT = "REVOKE `roles/bigquery.dataViewer` ON TABLE {table} FROM {role}"
+    REVOKE_CREATE = "REVOKE `roles/bigquery.dataEditor` ON SCHEMA {schema} FROM {role}"
 
     def principal(self, role: str) -> str:
         # a principal is a string such as "serviceAccount:braze@proj.iam.gserviceaccount.com"
         return exp.Literal.string(role).sql(dialect="bigquery")
+
+    def connected_source_grants(
+        self,
+        views: list[exp.Table],
+        schema: exp.Table,
+        scratch: exp.Table,
+        role: str,
+        warehouse: str | None = None,
+    ) -> list[str]:
+        """Data Viewer on the views' dataset, Data Editor (table creation) on the scratch
+        dataset. The views also need authorizing on each source dataset they read (the dataset's
+        access entries, an API call: apply's `authorizations`), or the service account could query
+        them only with access to the raw CRM dataset."""
+        r, s, x = self.principal(role), self.sql_name(schema), self.sql_name(scratch)
+        out = [f"GRANT `roles/bigquery.dataViewer` ON SCHEMA {s} TO {r}"]
+        if x != s:
+            out.append(self.create_schema(scratch))
+        out.append(f"GRANT `roles/bigquery.dataEditor` ON SCHEMA {x} TO {r}")
+        return out

@@ -1,6 +1,8 @@
 """Databricks / Spark SQL: COLLECT_LIST has no ORDER BY, so the list is sorted after; grants go
 to principals in backticks. Spark (a local session) runs this same output in the tests."""
 
+from sqlglot import exp
+
 from toolkit.dialects.base import TargetDialect
 
 
@@ -25,3 +27,26 @@ class Databricks(TargetDialect):
     JSON_KEY_COUNT = "SIZE(JSON_OBJECT_KEYS(:x))"
     GRANT_SELECT = "GRANT SELECT ON TABLE {view} TO {role}"
     GRANT_USAGE = "GRANT USAGE ON SCHEMA {schema} TO {role}"
+    REVOKE_SELECT = "REVOKE SELECT ON TABLE {table} FROM {role}"
+    REVOKE_CREATE = "REVOKE CREATE TABLE ON SCHEMA {schema} FROM {role}"
+
+    def connected_source_grants(
+        self,
+        views: list[exp.Table],
+        schema: exp.Table,
+        scratch: exp.Table,
+        role: str,
+        warehouse: str | None = None,
+    ) -> list[str]:
+        """Unity Catalog's privileges (USE CATALOG, USE SCHEMA, SELECT, CREATE TABLE)."""
+        r, s, x = self.principal(role), self.sql_name(schema), self.sql_name(scratch)
+        out = []
+        catalog = schema.args.get("db")
+        if catalog is not None:
+            out.append(f"GRANT USE CATALOG ON CATALOG {self.sql_name(exp.Table(this=catalog.copy()))} TO {r}")
+        out.append(f"GRANT USE SCHEMA ON SCHEMA {s} TO {r}")
+        out += [f"GRANT SELECT ON TABLE {self.sql_name(v)} TO {r}" for v in views]
+        if x != s:
+            out.append(self.create_schema(scratch))
+        out.append(f"GRANT USE SCHEMA, CREATE TABLE ON SCHEMA {x} TO {r}")
+        return out

@@ -7,6 +7,7 @@ class DuckDB(TargetDialect):
     name = "duckdb"
     sqlglot_name = "duckdb"
     SUPPORTS_GRANTS = False
+    CONNECTED_SOURCE = False
     SUPPORTS_TRANSACTIONAL_DDL = True
     # in-process: one statement holding every check's CTEs and hash tables at once peaked at 14 GB
     # at 10M contacts; a statement per view (and per platform check) peaks at 4.8 GB, for 9% more

@@ -17,6 +17,8 @@ class Fabric(TargetDialect):
     HAS_ARRAYS = False
     MAX_IDENTIFIER_BYTES = 128 * 2  # sysname: 128 UTF-16 characters
     SUPPORTS_TRANSACTIONAL_DDL = True
+    # Braze's connected sources are Snowflake, Redshift, BigQuery and Databricks
+    CONNECTED_SOURCE = False
     # bit columns: no boolean tests in T-SQL
     IS_TRUE = "COALESCE(:x, 0) = 1"
     IS_NOT_TRUE = "COALESCE(:x, 0) = 0"

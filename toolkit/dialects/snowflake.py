@@ -1,6 +1,8 @@
 """Snowflake: ARRAY_AGG ... WITHIN GROUP; grants to roles; DDL auto-commits (no transaction),
 so apply creates new views under temporary names and swaps them in."""
 
+from sqlglot import exp
+
 from toolkit.dialects.base import TargetDialect
 
 
@@ -25,3 +27,43 @@ class Snowflake(TargetDialect):
     JSON_KEY_COUNT = "ARRAY_SIZE(OBJECT_KEYS(PARSE_JSON(:x)))"
     GRANT_SELECT = "GRANT SELECT ON VIEW {view} TO ROLE {role}"
     GRANT_USAGE = "GRANT USAGE ON SCHEMA {schema} TO ROLE {role}"
+    REVOKE_SELECT = "REVOKE SELECT ON TABLE {table} FROM ROLE {role}"
+    REVOKE_CREATE = "REVOKE CREATE TABLE, CREATE VIEW ON SCHEMA {schema} FROM ROLE {role}"
+
+    def create_view(self, name: exp.Table, query: exp.Expr) -> str:
+        # COPY GRANTS: a replaced view keeps its grants (Braze's role, and any a DBA gave), so a
+        # reader is never refused between the replace and apply's grants (DDL auto-commits here)
+        create = exp.Create(
+            this=name,
+            kind="VIEW",
+            replace=True,
+            expression=query,
+            properties=exp.Properties(expressions=[exp.CopyGrantsProperty()]),
+        )
+        return self.generate(create)
+
+    def connected_source_grants(
+        self,
+        views: list[exp.Table],
+        schema: exp.Table,
+        scratch: exp.Table,
+        role: str,
+        warehouse: str | None = None,
+    ) -> list[str]:
+        r, s, x = self.principal(role), self.sql_name(schema), self.sql_name(scratch)
+        out = []
+        database = schema.args.get("db")
+        if database is not None:
+            out.append(
+                f"GRANT USAGE ON DATABASE {self.sql_name(exp.Table(this=database.copy()))} TO ROLE {r}"
+            )
+        if warehouse:
+            out.append(f"GRANT USAGE ON WAREHOUSE {self.quote(warehouse)} TO ROLE {r}")
+        out.append(f"GRANT USAGE ON SCHEMA {s} TO ROLE {r}")
+        out += [f"GRANT SELECT ON VIEW {self.sql_name(v)} TO ROLE {r}" for v in views]
+        out.append(f"GRANT SELECT ON FUTURE VIEWS IN SCHEMA {s} TO ROLE {r}")
+        if x != s:
+            out.append(self.create_schema(scratch))
+            out.append(f"GRANT USAGE ON SCHEMA {x} TO ROLE {r}")
+        out.append(f"GRANT CREATE TABLE ON SCHEMA {x} TO ROLE {r}")
+        return out

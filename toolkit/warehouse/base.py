@@ -144,6 +144,19 @@ class Adapter(ABC):
         """How the engine's catalog spells an identifier written `name` (case folding)."""
         return name
 
+    def visible_tables(self, schema: str) -> list[str]:
+        """The tables and views of `schema` this connection's role can see (information_schema
+        lists only those it holds a privilege on): what Braze's source browser discovers."""
+        from sqlglot import exp
+
+        query = (
+            exp.select("table_name")
+            .from_(exp.table_("tables", db="information_schema"))
+            .where(exp.column("table_schema").eq(exp.Literal.string(self.catalog_name(schema))))
+            .order_by("table_name")
+        )
+        return [str(r[0]) for r in self.fetchall(query.sql(dialect=self.dialect.sqlglot_name))]
+
     @abstractmethod
     def view_fingerprints(self, schema: str) -> dict[str, str | None]:
         """view name (unqualified, as the engine stores it) -> the b2b fingerprint in its comment."""
@@ -162,6 +175,11 @@ class Adapter(ABC):
             self.replace_views(views)
             for grant in grants:
                 self.execute(grant)
+
+    def authorize_views(self, authorizations: Sequence[Any]) -> None:
+        """BigQuery: authorize each view on the datasets it reads. No other engine needs it."""
+        if authorizations:
+            raise WarehouseError(f"{self.type}: view authorizations are a BigQuery feature")
 
     def replace_views(self, views: Sequence[ViewDDL]) -> None:
         for v in views:

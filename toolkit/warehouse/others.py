@@ -4,7 +4,7 @@ parse-back, golden files and the dialect lint; the connection code is kept small
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlglot import exp
@@ -63,7 +63,15 @@ class BigQueryAdapter(DBAPIAdapter):
             )
         else:
             client = bigquery.Client(project=c.project, location=c.location)
+        self.client = client
         return dbapi.connect(client)
+
+    def authorize_views(self, authorizations: Sequence[Any]) -> None:
+        if not authorizations:
+            return
+        from google.cloud.bigquery import AccessEntry
+
+        authorize(self.client, authorizations, lambda ref: AccessEntry(None, "view", ref))
 
     def view_fingerprints(self, schema: str) -> dict[str, str | None]:
         dataset = exp.to_identifier(schema).sql("bigquery")
@@ -76,6 +84,31 @@ class BigQueryAdapter(DBAPIAdapter):
         self.execute(
             f"ALTER VIEW {view_sql_name} SET OPTIONS (description = {exp.Literal.string(fingerprint).sql('bigquery')})"
         )
+
+
+def authorize(
+    client: Any, authorizations: Sequence[Any], make_entry: Callable[[dict[str, str]], Any]
+) -> list[str]:
+    """Add each view to the access entries of each dataset it reads (an authorized view: its
+    readers need no access to that dataset), one read and at most one update per dataset, and
+    only the entries missing: a second apply changes nothing. Returns the datasets updated."""
+    by_dataset: dict[str, list[dict[str, str]]] = {}
+    for a in authorizations:
+        project, dataset, table = a.view.split(".")
+        by_dataset.setdefault(a.dataset, []).append(
+            {"projectId": project, "datasetId": dataset, "tableId": table}
+        )
+    updated = []
+    for name, refs in sorted(by_dataset.items()):
+        dataset = client.get_dataset(name)
+        entries = list(dataset.access_entries)
+        present = [e.entity_id for e in entries if e.entity_type == "view"]
+        missing = [r for r in refs if r not in present]
+        if missing:
+            dataset.access_entries = entries + [make_entry(r) for r in missing]
+            client.update_dataset(dataset, ["access_entries"])
+            updated.append(name)
+    return updated
 
 
 class RedshiftAdapter(PostgresAdapter):

@@ -1,0 +1,16 @@
+GRANT USE CATALOG ON CATALOG main TO `braze-sp@acme.com`;
+GRANT USE SCHEMA ON SCHEMA main.b2b TO `braze-sp@acme.com`;
+GRANT SELECT ON TABLE b2b.b2b_contacts TO `braze-sp@acme.com`;
+GRANT SELECT ON TABLE b2b.b2b_leads TO `braze-sp@acme.com`;
+GRANT SELECT ON TABLE b2b.b2b_accounts TO `braze-sp@acme.com`;
+GRANT SELECT ON TABLE b2b.b2b_opportunities TO `braze-sp@acme.com`;
+GRANT SELECT ON TABLE b2b.b2b_users TO `braze-sp@acme.com`;
+GRANT SELECT ON TABLE b2b.b2b_catalog_accounts TO `braze-sp@acme.com`;
+GRANT SELECT ON TABLE b2b.b2b_catalog_opportunities TO `braze-sp@acme.com`;
+GRANT SELECT ON TABLE b2b.b2b_cdi_catalog_accounts TO `braze-sp@acme.com`;
+GRANT SELECT ON TABLE b2b.b2b_cdi_catalog_opportunities TO `braze-sp@acme.com`;
+GRANT SELECT ON TABLE b2b.b2b_cdi_accounts TO `braze-sp@acme.com`;
+GRANT SELECT ON TABLE b2b.b2b_cdi_user_attributes TO `braze-sp@acme.com`;
+GRANT SELECT ON TABLE b2b.b2b_cdi_user_events TO `braze-sp@acme.com`;
+CREATE SCHEMA IF NOT EXISTS main.braze_scratch;
+GRANT USE SCHEMA, CREATE TABLE ON SCHEMA main.braze_scratch TO `braze-sp@acme.com`;

@@ -1,0 +1,16 @@
+GRANT USAGE ON SCHEMA b2b TO braze;
+GRANT SELECT ON b2b.b2b_contacts TO braze;
+GRANT SELECT ON b2b.b2b_leads TO braze;
+GRANT SELECT ON b2b.b2b_accounts TO braze;
+GRANT SELECT ON b2b.b2b_opportunities TO braze;
+GRANT SELECT ON b2b.b2b_users TO braze;
+GRANT SELECT ON b2b.b2b_catalog_accounts TO braze;
+GRANT SELECT ON b2b.b2b_catalog_opportunities TO braze;
+GRANT SELECT ON b2b.b2b_cdi_catalog_accounts TO braze;
+GRANT SELECT ON b2b.b2b_cdi_catalog_opportunities TO braze;
+GRANT SELECT ON b2b.b2b_cdi_accounts TO braze;
+GRANT SELECT ON b2b.b2b_cdi_user_attributes TO braze;
+GRANT SELECT ON b2b.b2b_cdi_user_events TO braze;
+ALTER DEFAULT PRIVILEGES IN SCHEMA b2b GRANT SELECT ON TABLES TO braze;
+CREATE SCHEMA IF NOT EXISTS braze_scratch;
+GRANT USAGE, CREATE ON SCHEMA braze_scratch TO braze;
