@@ -185,3 +185,18 @@ def test_connect_sql_is_the_admin_setup_per_warehouse(project: Path) -> None:
 def test_connect_without_a_connected_source_says_how(project: Path) -> None:
     out = run_b2b("connect", "check", "--project-dir", str(project))
     assert out.returncode == 2 and "output.connected_source is not set" in out.stderr
+
+
+def test_dbt_export_keeps_grants_on_snowflake_and_grants_braze(project: Path) -> None:
+    import yaml
+
+    _project(project, "duckdb")  # the org is in DuckDB; the models are Snowflake's
+    out = run_b2b(
+        "export", "dbt", "--project-dir", str(project), "--dialect", "snowflake", "--out", str(project / "dbt")
+    )
+    assert out.returncode == 0, out.stderr
+    models = yaml.safe_load((project / "dbt" / "dbt_project.yml").read_text())["models"]
+    (config,) = models.values()
+    assert config["+copy_grants"] is True
+    assert config["+grants"] == {"select": ["braze"]}
+    assert "b2b apply --dry-run" in out.stderr + out.stdout

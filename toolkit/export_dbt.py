@@ -207,10 +207,29 @@ def export_dbt(ctx: ProjectContext, out: Path, dialect_name: str | None = None) 
         "profile": config.profile,
         "model-paths": ["models"],
         "macro-paths": ["macros"],
-        "models": {_project_name(config.name): {"+materialized": "view"}},
+        "models": {_project_name(config.name): _model_config(config, dialect, notes)},
     }
     files.insert(0, _write_yaml(out / "dbt_project.yml", _escaped(project_doc)))
     return Export(out, dialect.name, models, files, notes)
+
+
+def _model_config(config: Any, dialect: Any, notes: list[str]) -> dict[str, Any]:
+    """Views; on Snowflake replaced with copy_grants (dbt's COPY GRANTS: a rebuild keeps every
+    grant); SELECT granted to grant_select_to and the connected source's role (dbt's `grants`).
+    The connected source's scratch schema and default privileges are apply's: dbt has no form."""
+    model: dict[str, Any] = {"+materialized": "view"}
+    if dialect.name == "snowflake":
+        model["+copy_grants"] = True
+    cs = config.output.connected_source
+    roles = [*config.output.grant_select_to, *([cs.role] if cs else [])]
+    if roles and dialect.SUPPORTS_GRANTS:
+        model["+grants"] = {"select": roles}
+    if cs is not None:
+        notes.append(
+            f"output.connected_source: dbt grants SELECT on the models to {cs.role!r}; the schema USAGE, "
+            "the scratch schema and its CREATE grant are not dbt's: run `b2b apply --dry-run` for them"
+        )
+    return model
 
 
 def _platform_source(ctx: ProjectContext, notes: list[str]) -> dict[str, Any] | None:
