@@ -187,8 +187,18 @@ def snowflake_org(org_tables: dict) -> Iterator[None]:
     """fakesnow patches snowflake.connector.connect for the session; the org is loaded through it."""
     fakesnow = pytest.importorskip("fakesnow") if not os.environ.get("CI") else __import__("fakesnow")
     import snowflake.connector
+    from fakesnow import info_schema
 
-    with fakesnow.patch():
+    # fakesnow 0.12 pastes a COMMENT's text into its own INSERT unescaped, so a comment with a
+    # quote (the views' descriptions: "the contact's account") breaks its SQL; Snowflake takes it.
+    # The emulator's bug, fixed here by escaping what it pastes
+    paste = info_schema.insert_table_comment_sql
+
+    def escaped(catalog: str, schema: str, table: str, comment: str) -> str:
+        return paste(catalog, schema, table, comment.replace("'", "''") if comment else comment)
+
+    with pytest.MonkeyPatch.context() as mp, fakesnow.patch():
+        mp.setattr(info_schema, "insert_table_comment_sql", escaped)
         conn = snowflake.connector.connect(
             account="fake", user="fake", password="fake", database="ANALYTICS", schema="PUBLIC"
         )

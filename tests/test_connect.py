@@ -19,6 +19,7 @@ from toolkit.apply import apply
 from toolkit.connect.check import connect_check
 from toolkit.context import ProjectContext
 from toolkit.segments.compile import load_segments
+from toolkit.source.crm import crm_docs
 
 pytestmark = pytest.mark.postgres
 
@@ -103,6 +104,17 @@ def test_connect_check_as_braze_passes_after_apply(braze: dict, project: Path) -
         "braze.user_latest_state_default_attributes_view_shared",
         "CREATE in b2b",
     } == refused
+    # what Braze's source browser shows: each view's description and its columns' docs (from
+    # the CRM's docs.yml), readable as Braze; the fingerprint stays after the description
+    docs = crm_docs("salesforce")
+    with psycopg.connect(braze["dsn"]) as conn:
+        conn.execute(f"SET ROLE {braze['role']}")
+        view_doc, col_doc = conn.execute(
+            "SELECT obj_description('b2b.b2b_users'::regclass, 'pg_class'), "
+            "col_description('b2b.b2b_users'::regclass, 1)"
+        ).fetchone()
+    assert view_doc.startswith(docs["views"]["users"] + " | b2b-connected-source sha256:")
+    assert col_doc == docs["columns"]["user_id"]
     # the text form says the same
     text = run_b2b("connect", "check", "--project-dir", str(project), "--target", "braze")
     assert text.returncode == 0 and "exactly what it needs" in text.stdout

@@ -22,6 +22,7 @@ from toolkit.dialects import PROFILE_DIALECT, get_or_raise
 from toolkit.errors import ConfigError, WarehouseError
 from toolkit.grants import Authorization, plan_access
 from toolkit.render import qualified
+from toolkit.source.crm import crm_docs
 from toolkit.source.introspect import binding_notes
 from toolkit.transpile import compile_views
 from toolkit.warehouse.base import Adapter, ViewDDL
@@ -67,6 +68,12 @@ def fingerprint(ddl: str, grants: list[str], source: str = "") -> str:
     return FINGERPRINT_PREFIX + digest + (f" src:{source}" if source else "")
 
 
+def stored_fingerprint(comment: str | None) -> str | None:
+    """The fingerprint in a view's comment, after the view's description (None: none)."""
+    at = comment.find(FINGERPRINT_PREFIX) if comment else -1
+    return comment[at:] if comment and at >= 0 else None
+
+
 def source_part(stored: str | None) -> str | None:
     """The source digest of a stored fingerprint (None: none recorded)."""
     if not stored or " src:" not in stored:
@@ -93,17 +100,25 @@ def plan_apply(ctx: ProjectContext, config: ProjectConfig | None = None) -> Appl
     access = plan_access(ctx, config, dialect, [v.name for v in compiled], reads)
     grants = access.grants
     fingerprinted = grants + [str(a) for a in access.authorizations]
-    views = [
-        ViewDDL(
-            name_of[v.name.name],
-            v.ddl,
-            fingerprint(
-                v.ddl, fingerprinted, ctx.crm.signature({t.name.lower() for t in v.tree.find_all(exp.Table)})
-            ),
-            v.name.name,
+    docs = crm_docs(ctx.crm.name)
+    views = []
+    for v in compiled:
+        description = docs["views"].get(v.entity, "")
+        described = dialect.describe(v.name, description, _output_columns(v.tree, docs["columns"]))
+        views.append(
+            ViewDDL(
+                name_of[v.name.name],
+                v.ddl,
+                fingerprint(
+                    "\n".join([v.ddl, description, *described]),
+                    fingerprinted,
+                    ctx.crm.signature({t.name.lower() for t in v.tree.find_all(exp.Table)}),
+                ),
+                v.name.name,
+                description,
+                tuple(described),
+            )
         )
-        for v in compiled
-    ]
     depends_on = {
         name_of[v.name.name]: {
             name_of[t.name] for t in v.tree.find_all(exp.Table) if t.name in name_of and t.name != v.name.name
@@ -123,16 +138,28 @@ def plan_apply(ctx: ProjectContext, config: ProjectConfig | None = None) -> Appl
     )
 
 
+def _output_columns(tree: exp.Expr, docs: dict[str, str]) -> list[tuple[exp.Identifier, str]]:
+    """The view's documented output columns, as the query names them (the identifier itself, so
+    a quoted name stays quoted), with their docs."""
+    out = []
+    query = tree.this if isinstance(tree, exp.Subquery) else tree
+    for select in getattr(query, "selects", []):
+        ident = select.args.get("alias") if isinstance(select, exp.Alias) else select.args.get("this")
+        if isinstance(ident, exp.Identifier) and ident.name in docs:
+            out.append((ident, docs[ident.name]))
+    return out
+
+
 def diff_plan(plan: ApplyPlan, adapter: Adapter, schema: str) -> None:
     current = adapter.view_fingerprints(adapter.catalog_name(schema))
     for v in plan.views:
         stored = adapter.catalog_name(v.short_name)
         if stored not in current:
             plan.actions[v.name] = "create"
-        elif adapter.SUPPORTS_FINGERPRINTS and not (current[stored] or "").startswith(FINGERPRINT_PREFIX):
+        elif adapter.SUPPORTS_FINGERPRINTS and stored_fingerprint(current[stored]) is None:
             plan.foreign.append(v.name)  # someone else's view: never replaced silently
             plan.actions[v.name] = "replace"
-        elif current[stored] == v.fingerprint:
+        elif stored_fingerprint(current[stored]) == v.fingerprint:
             plan.actions[v.name] = "unchanged"
         else:
             plan.actions[v.name] = "replace"
@@ -188,7 +215,7 @@ def staged_apply(ctx: ProjectContext, adapter: Adapter, plan: ApplyPlan) -> None
                 adapter.execute(grant)
             adapter.authorize_views(plan.authorizations)
             for v in plan.to_apply():
-                adapter.set_fingerprint(v.name, v.fingerprint)
+                adapter.set_fingerprint(v.name, v.comment)
         except WarehouseError as exc:
             raise PartialApply(exc, replaced) from None
     finally:

@@ -14,3 +14,4 @@ GRANT SELECT ON TABLE b2b.b2b_cdi_user_attributes TO `braze-sp@acme.com`;
 GRANT SELECT ON TABLE b2b.b2b_cdi_user_events TO `braze-sp@acme.com`;
 CREATE SCHEMA IF NOT EXISTS main.braze_scratch;
 GRANT USE SCHEMA, CREATE TABLE ON SCHEMA main.braze_scratch TO `braze-sp@acme.com`;
+ALTER VIEW b2b.b2b_users SET TBLPROPERTIES ('comment' = 'One row per person (contacts and open leads) with account and pipeline facts.');

@@ -17,3 +17,13 @@ GRANT SELECT ON FUTURE VIEWS IN SCHEMA ANALYTICS.b2b TO ROLE BRAZE_INGESTION_ROL
 CREATE SCHEMA IF NOT EXISTS ANALYTICS.braze_scratch;
 GRANT USAGE ON SCHEMA ANALYTICS.braze_scratch TO ROLE BRAZE_INGESTION_ROLE;
 GRANT CREATE TABLE ON SCHEMA ANALYTICS.braze_scratch TO ROLE BRAZE_INGESTION_ROLE;
+COMMENT ON COLUMN b2b.b2b_users.user_id IS 'The person''s platform external ID (identity.strategy): the key a connected source joins on.';
+COMMENT ON COLUMN b2b.b2b_users.person_type IS '`contact` or `lead`.';
+COMMENT ON COLUMN b2b.b2b_users.email IS 'Email address as the CRM holds it.';
+COMMENT ON COLUMN b2b.b2b_users.account_id IS 'The Salesforce Account id, 18 characters.';
+COMMENT ON COLUMN b2b.b2b_users.account_name IS 'The account''s name.';
+COMMENT ON COLUMN b2b.b2b_users.industry IS 'Industry (the account''s for contacts, the lead''s own for leads).';
+COMMENT ON COLUMN b2b.b2b_users.opportunity_ids IS 'The person''s opportunities (both link types), sorted.';
+COMMENT ON COLUMN b2b.b2b_users.open_opportunity_count IS 'Open opportunities linked to the person.';
+COMMENT ON COLUMN b2b.b2b_users.open_pipeline_amount IS 'Sum of the amounts of the person''s open opportunities.';
+COMMENT ON COLUMN b2b.b2b_users.updated_at IS 'LastModifiedDate (for CDI sync views: the latest change behind the row).';

@@ -334,6 +334,27 @@ class TargetDialect:
         """How a grantee is written: a quoted identifier, unless the engine wants a string."""
         return self.quote(role)
 
+    def string_literal(self, text: str) -> str:
+        return exp.Literal.string(text).sql(dialect=self.sqlglot_name)
+
+    def describe(
+        self, view: exp.Table, description: str, columns: list[tuple[exp.Identifier, str]]
+    ) -> list[str]:
+        """Statements that give the view's columns their docs (the view's own description is its
+        comment, which also holds the fingerprint: Adapter.set_fingerprint)."""
+        out = []
+        for ident, doc in columns:
+            column = exp.Column(
+                this=ident.copy(),
+                table=view.this.copy(),
+                db=view.args["db"].copy() if view.args.get("db") else None,
+                catalog=view.args["catalog"].copy() if view.args.get("catalog") else None,
+            )
+            out.append(
+                f"COMMENT ON COLUMN {column.sql(dialect=self.sqlglot_name)} IS {self.string_literal(doc)}"
+            )
+        return out
+
     def sql_name(self, table: exp.Table) -> str:
         return table.sql(dialect=self.sqlglot_name)
 

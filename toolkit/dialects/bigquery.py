@@ -47,3 +47,13 @@ class BigQuery(TargetDialect):
             out.append(self.create_schema(scratch))
         out.append(f"GRANT `roles/bigquery.dataEditor` ON SCHEMA {x} TO {r}")
         return out
+
+    def describe(
+        self, view: exp.Table, description: str, columns: list[tuple[exp.Identifier, str]]
+    ) -> list[str]:
+        name = self.sql_name(view)
+        return [
+            f"ALTER VIEW {name} ALTER COLUMN {ident.sql(dialect='bigquery')} SET OPTIONS "
+            f"(description = {exp.Literal.string(doc).sql(dialect='bigquery')})"
+            for ident, doc in columns
+        ]

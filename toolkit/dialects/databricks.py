@@ -50,3 +50,13 @@ class Databricks(TargetDialect):
             out.append(self.create_schema(scratch))
         out.append(f"GRANT USE SCHEMA, CREATE TABLE ON SCHEMA {x} TO {r}")
         return out
+
+    def describe(
+        self, view: exp.Table, description: str, columns: list[tuple[exp.Identifier, str]]
+    ) -> list[str]:
+        """The view's description as its comment property (Spark has no COMMENT ON a view, and
+        no column comment on a view after its CREATE: its columns stay undescribed here)."""
+        if not description:
+            return []
+        text = exp.Literal.string(description).sql(dialect="databricks")
+        return [f"ALTER VIEW {self.sql_name(view)} SET TBLPROPERTIES ('comment' = {text})"]

@@ -64,3 +64,8 @@ class Fabric(TargetDialect):
             return node
 
         return tree.transform(_bit, copy=False)
+
+    def describe(
+        self, view: exp.Table, description: str, columns: list[tuple[exp.Identifier, str]]
+    ) -> list[str]:
+        return []  # Fabric's warehouse has no comments (extended properties are unsupported)

@@ -30,6 +30,11 @@ class Snowflake(TargetDialect):
     REVOKE_SELECT = "REVOKE SELECT ON TABLE {table} FROM ROLE {role}"
     REVOKE_CREATE = "REVOKE CREATE TABLE, CREATE VIEW ON SCHEMA {schema} FROM ROLE {role}"
 
+    def string_literal(self, text: str) -> str:
+        # a quote doubled, not backslash-escaped (sqlglot's form): both are Snowflake's, and the
+        # doubled one also survives fakesnow's translation (the tests' Snowflake)
+        return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
     def create_view(self, name: exp.Table, query: exp.Expr) -> str:
         # COPY GRANTS: a replaced view keeps its grants (Braze's role, and any a DBA gave), so a
         # reader is never refused between the replace and apply's grants (DDL auto-commits here)

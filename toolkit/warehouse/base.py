@@ -26,6 +26,16 @@ class ViewDDL:
     ddl: str
     fingerprint: str  # stored in the view's comment, so a re-run can tell nothing changed
     short_name: str  # unqualified, as the engine's catalog lists it
+    # the CRM's docs: the view's description (its comment, above the fingerprint) and the
+    # statements that describe its columns, run after its DDL
+    description: str = ""
+    docs: tuple[str, ...] = ()
+
+    @property
+    def comment(self) -> str:
+        """What the view's comment holds: its description, then the fingerprint (one line: a
+        newline in a comment literal trips some engines' SQL translators)."""
+        return f"{self.description} | {self.fingerprint}" if self.description else self.fingerprint
 
 
 class Adapter(ABC):
@@ -184,12 +194,14 @@ class Adapter(ABC):
     def replace_views(self, views: Sequence[ViewDDL]) -> None:
         for v in views:
             self.create_view(v)
-            self.set_fingerprint(v.name, v.fingerprint)
+            self.set_fingerprint(v.name, v.comment)
 
     def create_view(self, view: ViewDDL) -> None:
         """Run a view's DDL; a refusal names the view."""
         try:
             self.execute(view.ddl)
+            for statement in view.docs:
+                self.execute(statement)
         except WarehouseError as exc:
             exc.view = exc.view or view.short_name
             raise

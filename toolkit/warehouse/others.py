@@ -76,7 +76,7 @@ class BigQueryAdapter(DBAPIAdapter):
     def view_fingerprints(self, schema: str) -> dict[str, str | None]:
         dataset = exp.to_identifier(schema).sql("bigquery")
         sql = f"SELECT table_name, option_value FROM {dataset}.INFORMATION_SCHEMA.TABLE_OPTIONS WHERE option_name = 'description'"
-        found = {name: str(value).strip('"') for name, value in self.fetchall(sql)}
+        found = {name: _option_text(value) for name, value in self.fetchall(sql)}
         views = self.fetchall(f"SELECT table_name FROM {dataset}.INFORMATION_SCHEMA.VIEWS")
         return {name: found.get(name) for (name,) in views}
 
@@ -84,6 +84,17 @@ class BigQueryAdapter(DBAPIAdapter):
         self.execute(
             f"ALTER VIEW {view_sql_name} SET OPTIONS (description = {exp.Literal.string(fingerprint).sql('bigquery')})"
         )
+
+
+def _option_text(value: Any) -> str:
+    """An INFORMATION_SCHEMA option value (a quoted, escaped string literal) as its text."""
+    import json
+
+    text = str(value)
+    try:
+        return str(json.loads(text))
+    except ValueError:
+        return text.strip('"')
 
 
 def authorize(

@@ -69,4 +69,4 @@ class SnowflakeAdapter(DBAPIAdapter):
         return {name: comment for name, comment in self.fetchall(sql)}
 
     def set_fingerprint(self, view_sql_name: str, fingerprint: str) -> None:
-        self.execute(f"COMMENT ON VIEW {view_sql_name} IS {exp.Literal.string(fingerprint).sql('snowflake')}")
+        self.execute(f"COMMENT ON VIEW {view_sql_name} IS {self.dialect.string_literal(fingerprint)}")

@@ -77,6 +77,8 @@ class SparkSqlMixin:
         return (schema if out else None), out
 
     def set_fingerprint(self, view_sql_name: str, fingerprint: str) -> None:
+        # a property of its own: the description above it is the view's comment (describe())
+        fingerprint = fingerprint[fingerprint.find("b2b-connected-source") :]
         literal = exp.Literal.string(fingerprint).sql("databricks")
         self.execute(f"ALTER VIEW {view_sql_name} SET TBLPROPERTIES ('{FINGERPRINT_PROPERTY}' = {literal})")
 
