@@ -293,3 +293,36 @@ def test_statement_choice_rule() -> None:
     assert choose("auto", fits, limit).one and not choose("auto", fits + 1000, limit).one
     assert not choose("auto", None, limit).one and not choose("auto", 10, None).one
     assert choose("one", 10**12, 1).one and not choose("per_view", 1, 10**12).one
+
+
+def test_a_missing_platform_table_is_said_once_and_the_other_checks_run(engine_project: Path) -> None:
+    """The first contact: the scaffolded platform.external_ids names Braze's Snowflake share, which
+    this warehouse does not have. One error says which key, which target, where Braze's IDs come
+    from and how to run the rest meanwhile; every check that does not read the IDs runs."""
+    from test_config import run_b2b
+
+    yml = engine_project / "b2b_project.yml"
+    yml.write_text(yml.read_text().replace("braze.user_latest_state_default_attributes_view_shared", "braze.not_there"))
+    assert run_b2b("apply", "--project-dir", str(engine_project)).returncode == 0
+    result = run_b2b("validate", "--project-dir", str(engine_project), "--format", "json")
+    assert result.returncode == 3, result.stderr
+    checks = json.loads(result.stdout)["checks"]
+    errors = [c for c in checks if c["status"] == "error"]
+    assert len(errors) == 1, errors
+    message = errors[0]["message"]
+    for needed in ("platform.external_ids.table", "'braze.not_there'", "data share", "Currents", "checks.severity"):
+        assert needed in message, message
+    assert not {c["name"] for c in checks} & {"platform_coverage", "converted_lead_duplicates"}
+    ran = {c["name"] for c in checks if c["status"] != "error"}
+    assert {"user_id_not_null", "grain_unique", "user_id_format", "orphan_contacts"} <= ran
+    # and with those checks off, as it says, validate runs clean of errors
+    yml.write_text(
+        yml.read_text().replace(
+            "checks:\n",
+            "checks:\n  severity: {user_id_in_platform: 'off', platform_coverage: 'off', converted_lead_duplicates: 'off'}\n",
+            1,
+        )
+    )
+    result = run_b2b("validate", "--project-dir", str(engine_project), "--format", "json")
+    assert result.returncode in (0, 1), result.stderr
+    assert not [c for c in json.loads(result.stdout)["checks"] if c["status"] == "error"]

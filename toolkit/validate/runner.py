@@ -10,6 +10,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
+from toolkit.config.project import ProjectConfig
 from toolkit.context import ProjectContext
 from toolkit.dialects import PROFILE_DIALECT, TargetDialect, get_or_raise
 from toolkit.errors import B2BError, ConfigError, WarehouseError
@@ -152,8 +153,48 @@ def statements_choice(ctx: ProjectContext, adapter: Adapter) -> Choice:
     return choose(mode, rows, adapter.memory_limit_bytes())
 
 
-def plan_for(ctx: ProjectContext, dialect: TargetDialect) -> Plan:
-    return build_plan(ctx.config, ctx.renderer(), ctx.crm.id_style == "salesforce", dialect.sqlglot_name)
+def plan_for(ctx: ProjectContext, dialect: TargetDialect, config: ProjectConfig | None = None) -> Plan:
+    return build_plan(
+        config or ctx.config, ctx.renderer(), ctx.crm.id_style == "salesforce", dialect.sqlglot_name
+    )
+
+
+#: the checks that read the platform's IDs
+PLATFORM_CHECKS = ("user_id_in_platform", "platform_coverage", "converted_lead_duplicates")
+WHERE_IDS_ARE = (
+    "Braze's external IDs reach a warehouse as: on Snowflake, Braze's data share "
+    "(USER_LATEST_STATE_DEFAULT_ATTRIBUTES_VIEW_SHARED: add the share, then name it here); elsewhere, a "
+    "table loaded from Braze Currents or a user export (one external_id per row)"
+)
+
+
+def _absent_platform_table(ctx: ProjectContext, adapter: Adapter, levels: dict[str, str]) -> str | None:
+    """The configured platform-IDs table, when the target has no such table (None: found, a
+    query, not schema-qualified, or its checks are off)."""
+    ids = ctx.config.platform.external_ids
+    if ids is None or ids.table is None or all(levels[c] == "off" for c in PLATFORM_CHECKS):
+        return None
+    t = parse_table_name(ids.table, "platform.external_ids.table")
+    if not t.db:
+        return None
+    _schema, tables = adapter.source_columns(t.catalog or None, t.db, [t.name])
+    return None if tables else ids.table
+
+
+def _platform_missing_result(ctx: ProjectContext, table: str) -> CheckResult:
+    return CheckResult(
+        "user_id_in_platform",
+        "(platform)",
+        "error",
+        "error",
+        None,
+        None,
+        message=(
+            f"platform.external_ids.table: {table!r} does not exist on target {ctx.target.name!r}, so "
+            f"{', '.join(PLATFORM_CHECKS)} did not run (every other check did). {WHERE_IDS_ARE}. Meanwhile, "
+            "set checks.severity to off for those three to run the rest without this error"
+        ),
+    )
 
 
 def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda _: None) -> ValidationReport:
@@ -167,7 +208,16 @@ def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda
         # the checks read the CRM tables as they are now
         ctx.bind_live(adapter)
         _ensure_views(ctx, adapter)
-        plan = plan_for(ctx, dialect)
+        # the platform's IDs missing (a first run, before Braze's share or export is there): said
+        # once, and every other check still runs
+        absent = _absent_platform_table(ctx, adapter, levels)
+        config = None
+        if absent is not None:
+            off = {**ctx.config.checks.severity, **dict.fromkeys(PLATFORM_CHECKS, "off")}
+            checks = ctx.config.checks.model_copy(update={"severity": off})
+            config = ctx.config.model_copy(update={"checks": checks})
+            results.append(_platform_missing_result(ctx, absent))
+        plan = plan_for(ctx, dialect, config)
         combined, standalone = compile_plan(plan, dialect)
 
         def run(sql: str) -> list[tuple[Any, ...]]:
