@@ -10,6 +10,7 @@ grant statements of Snowflake, Redshift, Databricks and BigQuery are golden file
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -47,15 +48,8 @@ def _project(project: Path, engine: str, connected: str | None = None) -> Projec
     (project / "profiles.yml").write_text(f"b2b:\n  target: t\n  outputs:\n    t: {PROFILES[engine]}\n")
     yml = project / "b2b_project.yml"
     cs = connected or f"{{role: '{ROLES[engine]}', scratch_schema: braze_scratch, warehouse: BRAZE_WH}}"
-    text = yml.read_text()
-    if "connected_source:" not in text:
-        text = text.replace("  grant_select_to: []", f"  grant_select_to: []\n  connected_source: {cs}")
-    else:
-        text = (
-            text.split("  connected_source:")[0]
-            + f"  connected_source: {cs}\n"
-            + text.split("  connected_source:")[1].split("\n", 1)[1]
-        )
+    text = re.sub(r"\n  connected_source: .*", "", yml.read_text())
+    text = text.replace("  grant_select_to: []", f"  grant_select_to: []\n  connected_source: {cs}", 1)
     yml.write_text(text)
     return ProjectContext(project)
 

@@ -43,6 +43,10 @@ output:
   schema: b2b
   prefix: b2b_
   grant_select_to: []              # e.g. [braze_cdi_role]
+  # connected_source:              # Braze's connected source: least privilege (b2b connect sql / check)
+  #   role: BRAZE_INGESTION_ROLE   # the role (Redshift: user; BigQuery: serviceAccount:...) Braze logs in as
+  #   scratch_schema: braze_scratch  # where Braze creates its per-segment result tables
+  #   warehouse: BRAZE_WH          # Snowflake only
   catalogs: false                  # true: also catalog_accounts, catalog_opportunities (+ CDI sync shapes, accounts object)
   # user_sync:                     # the CDI user sync: profile attributes + account_linked events
   #   identifier: external_id      # external_id | alias (salesforce_contact_id / salesforce_lead_id)
