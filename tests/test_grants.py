@@ -198,3 +198,12 @@ def test_dbt_export_keeps_grants_on_snowflake_and_grants_braze(project: Path) ->
     assert config["+copy_grants"] is True
     assert config["+grants"] == {"select": ["braze"]}
     assert "b2b apply --dry-run" in out.stderr + out.stdout
+
+
+@pytest.mark.parametrize("engine", ["postgres", "snowflake"])
+def test_scratch_in_the_views_schema_is_said_and_granted_once(engine: str, project: Path) -> None:
+    """Braze's docs use one schema for both: allowed, with a note; no statement twice."""
+    plan = plan_apply(_project(project, engine, f"{{role: {ROLES[engine]}, scratch_schema: b2b}}"))
+    assert len(plan.grants) == len(set(plan.grants))
+    assert not any(g.startswith("CREATE SCHEMA") for g in plan.grants)
+    assert any("show in its table list" in n for n in plan.access_notes)

@@ -361,6 +361,17 @@ class TargetDialect:
     #: Braze can connect to this engine as a connected source, and it has the grants for it
     CONNECTED_SOURCE: ClassVar[bool] = True
 
+    #: Braze's connected source, as templates with {role}, {database}, {warehouse}, {schema},
+    #: {view}, {scratch}: what the role needs on the views' schema (a statement naming
+    #: {database} or {warehouse} only when there is one), on each view, on views added later,
+    #: and on the scratch schema (created first when it is another). PostgreSQL's and Redshift's
+    CS_SCHEMA: ClassVar[tuple[str, ...]] = ("GRANT USAGE ON SCHEMA {schema} TO {role}",)
+    CS_VIEW: ClassVar[str | None] = "GRANT SELECT ON {view} TO {role}"
+    CS_FUTURE: ClassVar[tuple[str, ...]] = (
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT ON TABLES TO {role}",
+    )
+    CS_SCRATCH: ClassVar[tuple[str, ...]] = ("GRANT USAGE, CREATE ON SCHEMA {scratch} TO {role}",)
+
     def connected_source_grants(
         self,
         views: list[exp.Table],
@@ -371,15 +382,30 @@ class TargetDialect:
     ) -> list[str]:
         """What Braze's connected-source role needs, and nothing more: read the views (and views
         added later), create its per-segment result tables in the scratch schema (created here
-        when absent). PostgreSQL's and Redshift's form; the other engines override it."""
-        r, s, x = self.principal(role), self.sql_name(schema), self.sql_name(scratch)
-        out = [f"GRANT USAGE ON SCHEMA {s} TO {r}"]
-        out += [f"GRANT SELECT ON {self.sql_name(v)} TO {r}" for v in views]
-        out.append(f"ALTER DEFAULT PRIVILEGES IN SCHEMA {s} GRANT SELECT ON TABLES TO {r}")
-        if x != s:
+        when absent). Names are quoted by sqlglot; a repeated statement is sent once."""
+        database = schema.args.get("db")
+        names = {
+            "role": self.principal(role),
+            "schema": self.sql_name(schema),
+            "scratch": self.sql_name(scratch),
+            "database": self.sql_name(exp.Table(this=database.copy())) if database is not None else None,
+            "warehouse": self.quote(warehouse) if warehouse else None,
+        }
+
+        def fill(templates: tuple[str, ...]) -> list[str]:
+            return [
+                t.format(**names)
+                for t in templates
+                if all(names[k] is not None for k in ("database", "warehouse") if "{" + k + "}" in t)
+            ]
+
+        out = fill(self.CS_SCHEMA)
+        if self.CS_VIEW:
+            out += [self.CS_VIEW.format(view=self.sql_name(v), role=names["role"]) for v in views]
+        out += fill(self.CS_FUTURE)
+        if names["scratch"] != names["schema"]:
             out.append(self.create_schema(scratch))
-        out.append(f"GRANT USAGE, CREATE ON SCHEMA {x} TO {r}")
-        return out
+        return list(dict.fromkeys(out + fill(self.CS_SCRATCH)))
 
     def grants(self, views: list[exp.Table], schema: exp.Table, roles: list[str]) -> list[str]:
         if not self.SUPPORTS_GRANTS:

@@ -23,30 +23,18 @@ class BigQuery(TargetDialect):
     GRANT_SELECT = "GRANT `roles/bigquery.dataViewer` ON VIEW {view} TO {role}"
     GRANT_USAGE = None
     REVOKE_SELECT = "REVOKE `roles/bigquery.dataViewer` ON TABLE {table} FROM {role}"
+    # Data Viewer on the views' dataset, Data Editor (table creation) on the scratch dataset. The
+    # views are also authorized on each dataset they read (its access entries, an API call:
+    # apply's `authorizations`), or the role could query them only with the raw CRM dataset
+    CS_SCHEMA = ("GRANT `roles/bigquery.dataViewer` ON SCHEMA {schema} TO {role}",)
+    CS_VIEW = None
+    CS_FUTURE = ()
+    CS_SCRATCH = ("GRANT `roles/bigquery.dataEditor` ON SCHEMA {scratch} TO {role}",)
     REVOKE_CREATE = "REVOKE `roles/bigquery.dataEditor` ON SCHEMA {schema} FROM {role}"
 
     def principal(self, role: str) -> str:
         # a principal is a string such as "serviceAccount:braze@proj.iam.gserviceaccount.com"
         return exp.Literal.string(role).sql(dialect="bigquery")
-
-    def connected_source_grants(
-        self,
-        views: list[exp.Table],
-        schema: exp.Table,
-        scratch: exp.Table,
-        role: str,
-        warehouse: str | None = None,
-    ) -> list[str]:
-        """Data Viewer on the views' dataset, Data Editor (table creation) on the scratch
-        dataset. The views also need authorizing on each source dataset they read (the dataset's
-        access entries, an API call: apply's `authorizations`), or the service account could query
-        them only with access to the raw CRM dataset."""
-        r, s, x = self.principal(role), self.sql_name(schema), self.sql_name(scratch)
-        out = [f"GRANT `roles/bigquery.dataViewer` ON SCHEMA {s} TO {r}"]
-        if x != s:
-            out.append(self.create_schema(scratch))
-        out.append(f"GRANT `roles/bigquery.dataEditor` ON SCHEMA {x} TO {r}")
-        return out
 
     def describe(
         self, view: exp.Table, description: str, columns: list[tuple[exp.Identifier, str]]

@@ -28,28 +28,15 @@ class Databricks(TargetDialect):
     GRANT_SELECT = "GRANT SELECT ON TABLE {view} TO {role}"
     GRANT_USAGE = "GRANT USAGE ON SCHEMA {schema} TO {role}"
     REVOKE_SELECT = "REVOKE SELECT ON TABLE {table} FROM {role}"
+    # Unity Catalog's privileges
+    CS_SCHEMA = (
+        "GRANT USE CATALOG ON CATALOG {database} TO {role}",
+        "GRANT USE SCHEMA ON SCHEMA {schema} TO {role}",
+    )
+    CS_VIEW = "GRANT SELECT ON TABLE {view} TO {role}"
+    CS_FUTURE = ()
+    CS_SCRATCH = ("GRANT USE SCHEMA, CREATE TABLE ON SCHEMA {scratch} TO {role}",)
     REVOKE_CREATE = "REVOKE CREATE TABLE ON SCHEMA {schema} FROM {role}"
-
-    def connected_source_grants(
-        self,
-        views: list[exp.Table],
-        schema: exp.Table,
-        scratch: exp.Table,
-        role: str,
-        warehouse: str | None = None,
-    ) -> list[str]:
-        """Unity Catalog's privileges (USE CATALOG, USE SCHEMA, SELECT, CREATE TABLE)."""
-        r, s, x = self.principal(role), self.sql_name(schema), self.sql_name(scratch)
-        out = []
-        catalog = schema.args.get("db")
-        if catalog is not None:
-            out.append(f"GRANT USE CATALOG ON CATALOG {self.sql_name(exp.Table(this=catalog.copy()))} TO {r}")
-        out.append(f"GRANT USE SCHEMA ON SCHEMA {s} TO {r}")
-        out += [f"GRANT SELECT ON TABLE {self.sql_name(v)} TO {r}" for v in views]
-        if x != s:
-            out.append(self.create_schema(scratch))
-        out.append(f"GRANT USE SCHEMA, CREATE TABLE ON SCHEMA {x} TO {r}")
-        return out
 
     def describe(
         self, view: exp.Table, description: str, columns: list[tuple[exp.Identifier, str]]

@@ -28,6 +28,17 @@ class Snowflake(TargetDialect):
     GRANT_SELECT = "GRANT SELECT ON VIEW {view} TO ROLE {role}"
     GRANT_USAGE = "GRANT USAGE ON SCHEMA {schema} TO ROLE {role}"
     REVOKE_SELECT = "REVOKE SELECT ON TABLE {table} FROM ROLE {role}"
+    CS_SCHEMA = (
+        "GRANT USAGE ON DATABASE {database} TO ROLE {role}",
+        "GRANT USAGE ON WAREHOUSE {warehouse} TO ROLE {role}",
+        "GRANT USAGE ON SCHEMA {schema} TO ROLE {role}",
+    )
+    CS_VIEW = "GRANT SELECT ON VIEW {view} TO ROLE {role}"
+    CS_FUTURE = ("GRANT SELECT ON FUTURE VIEWS IN SCHEMA {schema} TO ROLE {role}",)
+    CS_SCRATCH = (
+        "GRANT USAGE ON SCHEMA {scratch} TO ROLE {role}",
+        "GRANT CREATE TABLE ON SCHEMA {scratch} TO ROLE {role}",
+    )
     REVOKE_CREATE = "REVOKE CREATE TABLE, CREATE VIEW ON SCHEMA {schema} FROM ROLE {role}"
 
     def string_literal(self, text: str) -> str:
@@ -46,29 +57,3 @@ class Snowflake(TargetDialect):
             properties=exp.Properties(expressions=[exp.CopyGrantsProperty()]),
         )
         return self.generate(create)
-
-    def connected_source_grants(
-        self,
-        views: list[exp.Table],
-        schema: exp.Table,
-        scratch: exp.Table,
-        role: str,
-        warehouse: str | None = None,
-    ) -> list[str]:
-        r, s, x = self.principal(role), self.sql_name(schema), self.sql_name(scratch)
-        out = []
-        database = schema.args.get("db")
-        if database is not None:
-            out.append(
-                f"GRANT USAGE ON DATABASE {self.sql_name(exp.Table(this=database.copy()))} TO ROLE {r}"
-            )
-        if warehouse:
-            out.append(f"GRANT USAGE ON WAREHOUSE {self.quote(warehouse)} TO ROLE {r}")
-        out.append(f"GRANT USAGE ON SCHEMA {s} TO ROLE {r}")
-        out += [f"GRANT SELECT ON VIEW {self.sql_name(v)} TO ROLE {r}" for v in views]
-        out.append(f"GRANT SELECT ON FUTURE VIEWS IN SCHEMA {s} TO ROLE {r}")
-        if x != s:
-            out.append(self.create_schema(scratch))
-            out.append(f"GRANT USAGE ON SCHEMA {x} TO ROLE {r}")
-        out.append(f"GRANT CREATE TABLE ON SCHEMA {x} TO ROLE {r}")
-        return out
