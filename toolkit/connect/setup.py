@@ -61,7 +61,7 @@ def setup_sql(
             [f"CREATE USER {q(login)} PASSWORD '<a password for Braze>';"]
             if dialect_name == "redshift"
             else [
-                f"CREATE ROLE {q(role)} LOGIN;  -- then set its password: \\password {role}",
+                f"CREATE ROLE {q(role)} LOGIN;  -- then set its password: \\password {q(role)}",
             ]
         )
         if database:
@@ -71,7 +71,8 @@ def setup_sql(
         body.append(
             "-- the views' owner creates the scratch schema on apply: it needs CREATE on the database"
         )
-        body.append(f"GRANT CREATE ON DATABASE {q(database or '<database>')} TO <the views' owner>;")
+        on = q(database) if database else "<database>"
+        body.append(f"-- GRANT CREATE ON DATABASE {on} TO <the views' owner>;")
         if dialect_name == "redshift" and role != login:
             body.insert(1, f"-- Redshift grants to users: set output.connected_source.role to {login!r}")
     elif dialect_name == "bigquery":
