@@ -89,10 +89,11 @@ def plan_apply(ctx: ProjectContext, config: ProjectConfig | None = None) -> Appl
     out = config.output
     schema = qualified(out.database, out.schema_)
     name_of = {v.name.name: v.name.sql(dialect=dialect.sqlglot_name) for v in compiled}
+    tables_of = {v.name.name: list(v.tree.find_all(exp.Table)) for v in compiled}  # one walk per view
     read_tables = [
         exp.Table(this=t.this.copy(), db=t.args.get("db"), catalog=t.args.get("catalog"))
-        for v in compiled
-        for t in v.tree.find_all(exp.Table)
+        for tables in tables_of.values()
+        for t in tables
         if t.name not in name_of and t.db
     ]
     sources = {t.sql(dialect=dialect.sqlglot_name): t for t in read_tables}
@@ -112,7 +113,7 @@ def plan_apply(ctx: ProjectContext, config: ProjectConfig | None = None) -> Appl
                 fingerprint(
                     "\n".join([v.ddl, description, *described]),
                     fingerprinted,
-                    ctx.crm.signature({t.name.lower() for t in v.tree.find_all(exp.Table)}),
+                    ctx.crm.signature({t.name.lower() for t in tables_of[v.name.name]}),
                 ),
                 v.name.name,
                 description,
@@ -121,7 +122,7 @@ def plan_apply(ctx: ProjectContext, config: ProjectConfig | None = None) -> Appl
         )
     depends_on = {
         name_of[v.name.name]: {
-            name_of[t.name] for t in v.tree.find_all(exp.Table) if t.name in name_of and t.name != v.name.name
+            name_of[t.name] for t in tables_of[v.name.name] if t.name in name_of and t.name != v.name.name
         }
         for v in compiled
     }

@@ -53,6 +53,17 @@ def common_options(fn: F) -> F:
     return fn
 
 
+#: --format for the commands that print text or JSON
+text_or_json = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+
+
 def _short_lived() -> None:
     """For a command that runs about a second and holds no connection: no cycle collection
     while it runs, and none over the whole heap at exit. Its garbage is sqlglot trees that
@@ -425,14 +436,7 @@ def sync() -> None:
     default=None,
     help="Count rows with UPDATED_AT later than this (ISO 8601, UTC); default: every row (a first sync).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@text_or_json
 def sync_preview_cmd(
     project_dir: Path, profiles_dir: Path | None, target: str | None, since: str | None, fmt: str
 ) -> None:
@@ -494,14 +498,7 @@ def connect_sql_cmd(
 
 @connect.command("check")
 @common_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
+@text_or_json
 def connect_check_cmd(project_dir: Path, profiles_dir: Path | None, target: str | None, fmt: str) -> None:
     """Connected with Braze's credentials (--target): the view schema lists exactly the views,
     each view reads, each people segment runs as CREATE TABLE <scratch>.<tmp> AS ..., and the raw

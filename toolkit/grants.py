@@ -48,10 +48,13 @@ def scratch_schema(ctx: ProjectContext, config: ProjectConfig, dialect: TargetDi
     """Where Braze creates its result tables, qualified as the grants name it."""
     cs = config.output.connected_source
     assert cs is not None
-    database = (
-        _database(ctx, config) if dialect.name in ("snowflake", "databricks") else config.output.database
-    )
-    return qualified(database, cs.scratch_schema)
+    return qualified(_grants_database(ctx, config, dialect), cs.scratch_schema)
+
+
+def _grants_database(ctx: ProjectContext, config: ProjectConfig, dialect: TargetDialect) -> str | None:
+    """The database the grants qualify schemas with: the connection's where the engine's grants
+    name it (Snowflake, Unity Catalog), else only output.database."""
+    return _database(ctx, config) if dialect.GRANTS_NAME_DATABASE else config.output.database
 
 
 def plan_access(
@@ -81,8 +84,7 @@ def plan_access(
             "BigQuery, Databricks (Unity Catalog) or PostgreSQL for least privilege"
         )
         return access
-    database = _database(ctx, config)
-    full_schema = qualified(database, out.schema_) if dialect.name in ("snowflake", "databricks") else schema
+    full_schema = qualified(_grants_database(ctx, config, dialect), out.schema_)
     scratch = scratch_schema(ctx, config, dialect)
     access.grants += dialect.connected_source_grants(views, full_schema, scratch, cs.role, cs.warehouse)
     if dialect.name == "snowflake" and not cs.warehouse:
@@ -97,7 +99,7 @@ def plan_access(
             "the views' schema read-only"
         )
     if dialect.name == "bigquery":
-        project = database or ""
+        project = _database(ctx, config) or ""
         for view in views:
             name = ".".join(p for p in (project, view.db, view.name) if p)
             for db, sch in sorted(reads):

@@ -360,6 +360,8 @@ class TargetDialect:
 
     #: Braze can connect to this engine as a connected source, and it has the grants for it
     CONNECTED_SOURCE: ClassVar[bool] = True
+    #: its grants name schemas under their database (Snowflake) or catalog (Unity Catalog)
+    GRANTS_NAME_DATABASE: ClassVar[bool] = False
 
     #: Braze's connected source, as templates with {role}, {database}, {warehouse}, {schema},
     #: {view}, {scratch}: what the role needs on the views' schema (a statement naming

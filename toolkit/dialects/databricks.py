@@ -29,6 +29,7 @@ class Databricks(TargetDialect):
     GRANT_USAGE = "GRANT USAGE ON SCHEMA {schema} TO {role}"
     REVOKE_SELECT = "REVOKE SELECT ON TABLE {table} FROM {role}"
     # Unity Catalog's privileges
+    GRANTS_NAME_DATABASE = True
     CS_SCHEMA = (
         "GRANT USE CATALOG ON CATALOG {database} TO {role}",
         "GRANT USE SCHEMA ON SCHEMA {schema} TO {role}",

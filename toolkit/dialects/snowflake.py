@@ -28,6 +28,7 @@ class Snowflake(TargetDialect):
     GRANT_SELECT = "GRANT SELECT ON VIEW {view} TO ROLE {role}"
     GRANT_USAGE = "GRANT USAGE ON SCHEMA {schema} TO ROLE {role}"
     REVOKE_SELECT = "REVOKE SELECT ON TABLE {table} FROM ROLE {role}"
+    GRANTS_NAME_DATABASE = True
     CS_SCHEMA = (
         "GRANT USAGE ON DATABASE {database} TO ROLE {role}",
         "GRANT USAGE ON WAREHOUSE {warehouse} TO ROLE {role}",
