@@ -21,6 +21,8 @@ from toolkit.context import ProjectContext
 from toolkit.dialects import PROFILE_DIALECT, get_or_raise
 from toolkit.errors import ConfigError, WarehouseError
 from toolkit.grants import Authorization, plan_access
+from toolkit.ledger_tables import COLUMNS as LEDGER_TABLES
+from toolkit.ledger_tables import ledger_ddl
 from toolkit.render import qualified
 from toolkit.source.crm import crm_docs
 from toolkit.source.introspect import binding_notes
@@ -49,6 +51,8 @@ class ApplyPlan:
     authorizations: list[Authorization] = field(default_factory=list)
     access_notes: list[str] = field(default_factory=list)  # what the grants could not do here
     sources: list[exp.Table] = field(default_factory=list)  # the tables the views read
+    # the sync ledger's schema and tables (output.user_sync.mode: ledger), created if absent
+    ledger_ddl: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -58,7 +62,13 @@ class ApplyPlan:
         return [v for v in self.views if self.actions.get(v.name, "create") != "unchanged"]
 
     def statements(self) -> list[str]:
-        return [self.schema_ddl, *(v.ddl for v in self.views), *self.grants, *map(str, self.authorizations)]
+        return [
+            self.schema_ddl,
+            *self.ledger_ddl,
+            *(v.ddl for v in self.views),
+            *self.grants,
+            *map(str, self.authorizations),
+        ]
 
 
 def fingerprint(ddl: str, grants: list[str], source: str = "") -> str:
@@ -96,8 +106,10 @@ def plan_apply(ctx: ProjectContext, config: ProjectConfig | None = None) -> Appl
         for t in tables
         if t.name not in name_of and t.db
     ]
-    sources = {t.sql(dialect=dialect.sqlglot_name): t for t in read_tables}
-    reads = {(t.catalog, t.db) for t in sources.values()}
+    reads = {(t.catalog, t.db) for t in read_tables}
+    # the CRM's tables (the sync ledger's are b2b's own: its views read them, Braze need not)
+    ledger = {f"{out.prefix}ledger_{name}".lower() for name in LEDGER_TABLES}
+    sources = {t.sql(dialect=dialect.sqlglot_name): t for t in read_tables if t.name.lower() not in ledger}
     access = plan_access(ctx, config, dialect, [v.name for v in compiled], reads)
     grants = access.grants
     fingerprinted = grants + [str(a) for a in access.authorizations]
@@ -136,6 +148,7 @@ def plan_apply(ctx: ProjectContext, config: ProjectConfig | None = None) -> Appl
         authorizations=access.authorizations,
         access_notes=access.notes,
         sources=[sources[k] for k in sorted(sources)],
+        ledger_ddl=ledger_ddl(config, ctx.renderer(config), dialect),
     )
 
 
@@ -250,6 +263,8 @@ def apply(ctx: ProjectContext, dry_run: bool = False, force: bool = False) -> Ap
                 hint="choose another output.schema or output.prefix, drop those views, or pass --force to "
                 "replace them (grants others made on them are lost)",
             )
+        for ddl in plan.ledger_ddl:  # IF NOT EXISTS: the ledger is data, never replaced
+            adapter.execute(ddl)
         if plan.changed:
             if adapter.SUPPORTS_TRANSACTIONAL_DDL:
                 try:

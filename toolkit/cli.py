@@ -426,7 +426,42 @@ def export_dbt_cmd(
 
 @cli.group()
 def sync() -> None:
-    """The CDI sync views (the copy-based path): what they would send."""
+    """The CDI sync (the copy-based path): the ledger's runs, and what Braze would read."""
+
+
+@sync.command("run")
+@common_options
+@click.option("--full", is_flag=True, help="Send everything again (e.g. after a Braze workspace reset).")
+@click.option("--dry-run", is_flag=True, help="Count what this run would append; write nothing.")
+@text_or_json
+def sync_run_cmd(
+    project_dir: Path, profiles_dir: Path | None, target: str | None, full: bool, dry_run: bool, fmt: str
+) -> None:
+    """Append to the sync ledger each attribute and link that changed since the last run (one
+    transaction where the engine has them), for Braze's next CDI sync to read once. For cron or
+    an orchestrator: exit 0 and a one-line summary; 3 when the warehouse refused."""
+    import json
+
+    from toolkit.ledger.run import sync_run
+
+    ctx = _ctx(project_dir, profiles_dir, target)
+    with _status("sync run", enabled=fmt == "text") as say:
+        result = sync_run(ctx, full=full, dry_run=dry_run, progress=say)
+    click.echo(json.dumps(result.as_dict(), indent=2) if fmt == "json" else result.summary())
+
+
+@sync.command("compact")
+@common_options
+@click.option("--keep-days", type=click.IntRange(min=1), required=True, help="History to keep, in days.")
+def sync_compact_cmd(project_dir: Path, profiles_dir: Path | None, target: str | None, keep_days: int) -> None:
+    """Drop the ledger's history older than --keep-days, keeping each latest value: what Braze
+    reads next and what the next run compares against stay the same."""
+    from toolkit.ledger.compact import sync_compact
+
+    ctx = _ctx(project_dir, profiles_dir, target)
+    with _status("sync compact", enabled=True):
+        result = sync_compact(ctx, keep_days)
+    click.echo(result.summary())
 
 
 @sync.command("preview")

@@ -8,6 +8,7 @@ with placeholder functions (B2B_SF18, ...) that each target dialect expands.
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -240,6 +241,25 @@ class ViewRenderer:
         return qualified(out.database, out.schema_, f"{out.prefix}{entity}")
 
     @property
+    def ledger_mode(self) -> bool:
+        sync = self.config.output.user_sync
+        return sync is not None and sync.mode == "ledger"
+
+    def ledger(self, name: str) -> exp.Table:
+        """One of the sync ledger's tables (runs, attributes, events): output.user_sync.ledger_schema,
+        else the output schema."""
+        out = self.config.output
+        schema = (out.user_sync.ledger_schema if out.user_sync else None) or out.schema_
+        return qualified(out.database, schema, f"{out.prefix}ledger_{name}")
+
+    def _members(self, entity: str, alias: str) -> list[tuple[str, str]]:
+        """(attribute, value SQL) of the entity's extra_fields, read from a view's columns."""
+        return [
+            (attr, exp.column(ident(attr), table=ident(alias)).sql())
+            for attr in sorted(self.sources[self.crm.entity_objects.get(entity, entity)]._obj.extras)
+        ]
+
+    @property
     def ids_to_18(self) -> bool:
         return self.crm.id_style == "salesforce" and self.config.identity.salesforce_ids == "to_18"
 
@@ -299,6 +319,10 @@ class ViewRenderer:
             "extra_names": self._extra_names,
             "extra_json": self._extra_json,
             "user_sync": self.config.output.user_sync,
+            "ledger": lambda name: self.ledger(name).sql(),
+            "extra_members": self._members,
+            # an attribute's name as its JSON key text ("accountId"): how the ledger stores it
+            "json_key": lambda name: exp.Literal.string(json.dumps(name)).sql(),
             "identity": {"strategy": self.config.identity.strategy, "mapping": self._mapping()},
         }
 
@@ -309,7 +333,7 @@ class ViewRenderer:
     def render_text(self, entity: str, key_forms: KeyForms = "cross") -> tuple[Path, str]:
         """The entity's template and its rendered SQL text (canonical dialect, not parsed), for
         dialects whose KEY_FORMS is `key_forms`."""
-        name = f"{entity}.sql"
+        name = f"ledger_{entity}.sql" if self.ledger_mode and entity in SYNC_ENTITIES else f"{entity}.sql"
         try:
             template = self.env.get_template(name)
             path = Path(template.filename or name)

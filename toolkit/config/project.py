@@ -99,6 +99,17 @@ class UserSyncConfig(Strict):
     # how a row names its user: EXTERNAL_ID (the views' user_id), or ALIAS_NAME + ALIAS_LABEL
     # (the CRM id under the label salesforce_contact_id / salesforce_lead_id)
     identifier: Literal["external_id", "alias"] = "external_id"
+    # ledger: `b2b sync run` appends each changed attribute and each link change to a ledger in
+    # the warehouse, and the Braze-facing views read it (each change sent once). view: the views
+    # compute every payload at Braze's read (no writes; a touched row resends all its attributes)
+    mode: Literal["ledger", "view"] = "ledger"
+    # where the ledger's tables live (default: output.schema); `b2b sync run` writes only there
+    ledger_schema: str | None = None
+
+    @field_validator("ledger_schema")
+    @classmethod
+    def _names(cls, value: str | None, info: Any) -> str | None:
+        return check_name(value, f"output.user_sync.{info.field_name}")
 
 
 class ConnectedSourceConfig(Strict):

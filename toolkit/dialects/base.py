@@ -16,6 +16,8 @@ Placeholders:
   B2B_JSON_IS_OBJECT(s)  the string parses as a JSON object (validate)
   B2B_JSON_FIELD(s, 'k') the JSON text of the top-level key k of the JSON string s (validate)
   B2B_IS_TRUE(b), B2B_IS_NOT_TRUE(b), B2B_IS_NOT_FALSE(b)  boolean tests where NULL is neither
+  B2B_STRING_AGG(s, sep) aggregate: the group's non-null strings joined by sep (any order; NULL if none)
+  B2B_ADD_MICROS(ts, n)  the timestamp ts plus n microseconds (the sync ledger's UPDATED_AT)
   B2B_OR_ELSE(a, b)      a condition (a WHERE or ON conjunct): a, or else b, which is evaluated only
                          where a is not true. A boolean CASE: PostgreSQL estimates it at 1/2 (an OR
                          of two unknown equalities at 1/100), and DuckDB leaves it on the joined
@@ -129,6 +131,10 @@ class TargetDialect:
     #: validate: a string is a JSON object; the JSON text of a top-level key (:k the key, :p '$.key')
     JSON_IS_OBJECT: ClassVar[str] = "CASE WHEN JSON_VALID(:x) THEN JSON_TYPE(:x) = 'OBJECT' ELSE FALSE END"
     JSON_FIELD: ClassVar[str] = "CAST(JSON_EXTRACT(:x, :p) AS TEXT)"
+    #: the sync ledger: an aggregate joining strings (:x) with a separator (:y); a timestamp (:x)
+    #: plus :y microseconds
+    STRING_AGG: ClassVar[str] = "STRING_AGG(:x, :y)"
+    ADD_MICROS: ClassVar[str] = ":x + :y * INTERVAL '1 microsecond'"
     #: sync preview: how many top-level keys a JSON object string has (its attributes)
     JSON_KEY_COUNT: ClassVar[str] = "LEN(JSON_KEYS(:x))"
     #: a grant statement, with {view} and {role} replaced by sqlglot-quoted identifiers
@@ -265,6 +271,9 @@ class TargetDialect:
                 }
                 if fname in values:
                     return self.fragment(values[fname], x=sub(args[0]))
+                pairs = {"B2B_STRING_AGG": self.STRING_AGG, "B2B_ADD_MICROS": self.ADD_MICROS}
+                if fname in pairs:
+                    return self.fragment(pairs[fname], x=sub(args[0]), y=sub(args[1]))
                 if fname == "B2B_JSON_FIELD":
                     return self.json_field(sub(args[0]), args[1])
             return node

@@ -18,6 +18,7 @@ class BigQuery(TargetDialect):
     ISO8601 = "FORMAT_TIMESTAMP('%Y-%m-%dT%H:%M:%SZ', :x)"
     JSON_IS_OBJECT = "COALESCE(JSON_TYPE(SAFE.PARSE_JSON(:x)) = 'object', FALSE)"
     JSON_FIELD = "JSON_QUERY(:x, :p)"
+    ADD_MICROS = "TIMESTAMP_ADD(:x, INTERVAL :y MICROSECOND)"
     JSON_KEY_COUNT = "ARRAY_LENGTH(JSON_KEYS(PARSE_JSON(:x), 1))"
     # https://cloud.google.com/bigquery/docs/reference/standard-sql/data-control-language
     GRANT_SELECT = "GRANT `roles/bigquery.dataViewer` ON VIEW {view} TO {role}"

@@ -24,6 +24,8 @@ class Databricks(TargetDialect):
     # NULL for anything but a JSON object
     JSON_IS_OBJECT = "COALESCE(JSON_OBJECT_KEYS(:x) IS NOT NULL, FALSE)"
     JSON_FIELD = "GET_JSON_OBJECT(:x, :p)"
+    STRING_AGG = "ARRAY_JOIN(COLLECT_LIST(:x), :y)"
+    ADD_MICROS = "TIMESTAMPADD(MICROSECOND, :y, :x)"
     JSON_KEY_COUNT = "SIZE(JSON_OBJECT_KEYS(:x))"
     GRANT_SELECT = "GRANT SELECT ON TABLE {view} TO {role}"
     GRANT_USAGE = "GRANT USAGE ON SCHEMA {schema} TO {role}"

@@ -17,3 +17,4 @@ class DuckDB(TargetDialect):
     KEY_FORMS = "union"
     ID_ARRAY_AGG = "ARRAY_AGG(:x ORDER BY :x)"
     EMPTY_ID_ARRAY = "CAST([] AS TEXT[])"
+    ADD_MICROS = ":x + TO_MICROSECONDS(CAST(:y AS BIGINT))"

@@ -34,6 +34,7 @@ class Fabric(TargetDialect):
     ISO8601 = "CONCAT(CONVERT(VARCHAR(19), :x, 126), 'Z')"
     JSON_IS_OBJECT = "CASE WHEN ISJSON(:x) = 1 AND LEFT(LTRIM(:x), 1) = '{' THEN 1 ELSE 0 END = 1"
     JSON_FIELD = "JSON_QUERY(:x, :p)"
+    ADD_MICROS = "DATEADD(MICROSECOND, :y, :x)"
     JSON_KEY_COUNT = "(SELECT COUNT(*) FROM OPENJSON(:x))"
 
     def json_object(self, args: list[exp.Expr], as_text: bool = True) -> exp.Expr:

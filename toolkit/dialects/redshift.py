@@ -28,6 +28,8 @@ class Redshift(Postgres):
     JSON_FIELD = "JSON_EXTRACT_PATH_TEXT(:x, :k)"
     # no object-keys function: count `"key":` (exact for the flat attributes payload, unless a
     # value itself holds an escaped quote followed by a colon)
+    STRING_AGG = "LISTAGG(:x, :y)"
+    ADD_MICROS = "DATEADD(MICROSECOND, :y, :x)"
     JSON_KEY_COUNT = 'REGEXP_COUNT(:x, \'"[^"]*":\')'
 
     def create_view(self, name: exp.Table, query: exp.Expr) -> str:

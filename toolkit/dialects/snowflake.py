@@ -24,6 +24,8 @@ class Snowflake(TargetDialect):
     # the tests' Snowflake, lacks it)
     JSON_IS_OBJECT = "COALESCE(LEFT(TO_JSON(TRY_PARSE_JSON(:x)), 1) = '{', FALSE)"
     JSON_FIELD = "TO_JSON(GET(TRY_PARSE_JSON(:x), :k))"
+    STRING_AGG = "LISTAGG(:x, :y)"
+    ADD_MICROS = "TIMESTAMPADD(MICROSECOND, :y, :x)"
     JSON_KEY_COUNT = "ARRAY_SIZE(OBJECT_KEYS(PARSE_JSON(:x)))"
     GRANT_SELECT = "GRANT SELECT ON VIEW {view} TO ROLE {role}"
     GRANT_USAGE = "GRANT USAGE ON SCHEMA {schema} TO ROLE {role}"

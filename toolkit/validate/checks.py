@@ -352,10 +352,15 @@ FROM unmatched AS u
             field = f"(CASE WHEN B2B_JSON_IS_OBJECT({p}) THEN B2B_JSON_FIELD({p}, 'opportunityIds') END)"
             inside = f"SUBSTRING({field}, 2, LENGTH({field}) - 2)"
             pattern = f'^ *("{one}" *(, *"{one}" *)*)?$'
-            rules["bad_opportunity_ids"] = (
-                f"{field} IS NULL OR NOT (SUBSTRING({field}, 1, 1) = '[' "
-                f"AND SUBSTRING({field}, LENGTH({field}), 1) = ']' AND REGEXP_LIKE({inside}, {lit(pattern)}))"
+            well_formed = (
+                f"SUBSTRING({field}, 1, 1) = '[' "
+                f"AND SUBSTRING({field}, LENGTH({field}), 1) = ']' AND REGEXP_LIKE({inside}, {lit(pattern)})"
             )
+            if self.renderer.ledger_mode:
+                # a ledger row carries only what changed: the ids when present, null when removed
+                rules["bad_opportunity_ids"] = f"{field} IS NOT NULL AND {field} <> 'null' AND NOT ({well_formed})"
+            else:
+                rules["bad_opportunity_ids"] = f"{field} IS NULL OR NOT ({well_formed})"
         u = q("updated_at")
         rules["bad_updated_at"] = f"{u} IS NULL OR {u} > CURRENT_TIMESTAMP"
         ids = self.sync_identifiers(entity)
