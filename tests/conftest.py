@@ -50,6 +50,9 @@ def org_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo project with a small synthetic org in DuckDB (built once per session; read-only)."""
     directory = tmp_path_factory.mktemp("org")
     write_demo_project(directory)
+    # the views computed at each read: what most tests hold to the model (tests/test_ledger.py:
+    # the ledger, the demo's default)
+    user_sync_mode(directory, "view")
     build_demo_database(directory / DEMO_DB, SMALL_ORG)
     return directory
 
@@ -60,7 +63,17 @@ def core_views_only(project: Path) -> None:
 
     path = project / "b2b_project.yml"
     text = path.read_text().replace("catalogs: true", "catalogs: false")
-    path.write_text(re.sub(r"\n  user_sync:.*\n    identifier:.*", "", text))
+    path.write_text(re.sub(r"\n  user_sync:.*(?:\n    \S.*)*", "", text))
+
+
+def user_sync_mode(project: Path, mode: str) -> None:
+    """Set output.user_sync.mode in the demo project (the demo leaves the default, ledger)."""
+    import re
+
+    path = project / "b2b_project.yml"
+    text, n = re.subn(r"(\n    identifier: \w+)", rf"\1\n    mode: {mode}", path.read_text(), count=1)
+    assert n == 1, "the project has no output.user_sync"
+    path.write_text(text)
 
 
 @pytest.fixture(scope="session")

@@ -70,8 +70,16 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
     assert len(list((tmp_path / "d" / "target").rglob("*.sql"))) == 7 * 12
     assert "segment:    software_open_pipeline" in result.stdout and "validate:" in result.stdout
     # and prints what a first CDI sync would send and cost
-    sync = dict(re.findall(r"^\s+(b2b_cdi_user_\w+)\s+([\d,]+) rows", result.stdout, re.M))
-    assert sync["b2b_cdi_user_attributes"] == counts["b2b_users"]
-    assert sync["b2b_cdi_user_events"] == counts["b2b_cdi_user_events"]
+    sync = {
+        k: int(v.replace(",", ""))
+        for k, v in re.findall(r"^\s+(b2b_cdi_user_\w+)\s+([\d,]+) rows", result.stdout, re.M)
+    }
+    # the ledger's first run (the demo's mode) sends every person once, and each link once; each
+    # view ends with the run's marker row (an empty payload)
+    appended = re.search(r"^sync run:.* appended ([\d,]+) attribute rows .* and ([\d,]+) events", result.stdout, re.M)
+    assert appended, result.stdout
+    people, events = (int(g.replace(",", "")) for g in appended.groups())
+    assert people == int(counts["b2b_users"].replace(",", "")) == sync["b2b_cdi_user_attributes"] - 1
+    assert events == sync["b2b_cdi_user_events"] - 1 == int(counts["b2b_cdi_user_events"].replace(",", "")) - 1
     assert re.search(r"^\s+total\s+[\d,]+ data points$", result.stdout, re.M)
     assert "demo.duckdb" in result.stdout

@@ -38,6 +38,7 @@ output:
   catalogs: true
   user_sync:
     identifier: external_id
+    mode: view
 platform:
   external_ids:
     table: hs_braze.user_latest_state_default_attributes_view_shared

@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 import shapes
 from braze_schemas import ATTRIBUTES_OBJECT, EVENT_OBJECT
-from conftest import pg_profiles, snowflake_profiles, spark_profiles
+from conftest import pg_profiles, snowflake_profiles, spark_profiles, user_sync_mode
 from normalize import norm_value
 from reference import _id, _live, _rows, expected_sync, expected_views
 
@@ -60,6 +60,7 @@ def _stamp(value: Any) -> dt.datetime | None:
 @pytest.fixture
 def sync_project(request: pytest.FixtureRequest, project: Path) -> Path:
     engine = request.param
+    user_sync_mode(project, "view")  # these views compute at each read; tests/test_ledger.py: the ledger
     if engine == "postgres":
         pg_profiles(project, request.getfixturevalue("pg"), request.getfixturevalue("pg_db"))
     elif engine == "spark":

@@ -612,6 +612,8 @@ def demo(contacts: int, directory: Path, crm: str) -> None:
                 f"            user_id_in_platform on {r.view}: match rate {r.rate}, unmatched by cause {r.diagnosis}"
             )
     click.echo(f"segment:    software_open_pipeline = {result.segment.count:,} people")
+    if result.ledger is not None:
+        click.echo(f"sync run:   {result.ledger.summary()}")
     if result.sync is not None:
         click.echo("")
         click.echo(_sync_text(result.sync))
@@ -621,7 +623,9 @@ def demo(contacts: int, directory: Path, crm: str) -> None:
         f"took:       build {t['build']:.1f}s, generate {t['generate']:.1f}s, apply {t['apply']:.1f}s, "
         f"count {t['count']:.1f}s, validate {t['validate']:.1f}s, segment {t['segment']:.1f}s"
     )
-    sync_next = " && b2b sync preview --since 2026-01-01" if result.sync is not None else ""
+    sync_next = (
+        " && b2b sync run --dry-run" if result.ledger is not None else " && b2b sync preview --since 2026-01-01"
+    ) if result.sync is not None else ""
     click.echo(
         f"next:       cd {result.directory} && b2b validate && b2b segment preview target_accounts{sync_next}"
     )

@@ -50,6 +50,8 @@ output:
   catalogs: false                  # true: also catalog_accounts, catalog_opportunities (+ CDI sync shapes, accounts object)
   # user_sync:                     # the CDI user sync: profile attributes + account_linked events
   #   identifier: external_id      # external_id | alias (salesforce_contact_id / salesforce_lead_id)
+  #   mode: ledger                 # ledger: `b2b sync run` sends each change once | view: computed at each read
+  #   ledger_schema: b2b           # where the ledger's tables live (default: schema)
 
 platform:
   external_ids:                    # where the platform's external IDs are, inside the warehouse

@@ -30,6 +30,7 @@ class DemoResult:
     report: Any = None
     segment: Any = None
     sync: Any = None
+    ledger: Any = None  # the sync ledger's first run (output.user_sync.mode: ledger)
 
 
 DEMO_SEGMENTS = """
@@ -215,6 +216,14 @@ def run_demo(
     step("applying the views to the demo warehouse")
     apply(ctx)
     timings["apply"] = time.perf_counter() - t
+    ledger = None
+    if ctx.config.output.user_sync and ctx.config.output.user_sync.mode == "ledger":
+        from toolkit.ledger.run import sync_run
+
+        t = time.perf_counter()
+        step("sync run: the ledger's first run, a full snapshot for Braze's first CDI sync")
+        ledger = sync_run(ctx)
+        timings["sync run"] = time.perf_counter() - t
 
     t = time.perf_counter()
     counts: dict[str, int] = {}
@@ -256,4 +265,5 @@ def run_demo(
         report,
         seg,
         sync,
+        ledger,
     )

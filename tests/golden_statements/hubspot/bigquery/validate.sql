@@ -806,13 +806,19 @@ WITH v_contacts AS (
       ELSE 0
     END AS not_object,
     CASE
-      WHEN (
+      WHEN NOT (
         CASE
           WHEN COALESCE(JSON_TYPE(SAFE.PARSE_JSON(payload)) = 'object', FALSE)
           THEN JSON_EXTRACT(payload, '$.opportunityIds')
         END
       ) IS NULL
-      OR NOT (
+      AND (
+        CASE
+          WHEN COALESCE(JSON_TYPE(SAFE.PARSE_JSON(payload)) = 'object', FALSE)
+          THEN JSON_EXTRACT(payload, '$.opportunityIds')
+        END
+      ) <> 'null'
+      AND NOT (
         SUBSTRING(
           (
             CASE

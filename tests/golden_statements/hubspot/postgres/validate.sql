@@ -802,13 +802,19 @@ WITH v_contacts AS (
       ELSE 0
     END AS not_object,
     CASE
-      WHEN (
+      WHEN NOT (
         CASE
           WHEN JSON_TYPEOF(CAST(payload AS JSON)) = 'object'
           THEN CAST(CAST(payload AS JSON) -> 'opportunityIds' AS TEXT)
         END
       ) IS NULL
-      OR NOT (
+      AND (
+        CASE
+          WHEN JSON_TYPEOF(CAST(payload AS JSON)) = 'object'
+          THEN CAST(CAST(payload AS JSON) -> 'opportunityIds' AS TEXT)
+        END
+      ) <> 'null'
+      AND NOT (
         SUBSTRING((
           CASE
             WHEN JSON_TYPEOF(CAST(payload AS JSON)) = 'object'

@@ -786,13 +786,19 @@ WITH v_contacts AS (
     COALESCE(CAST(external_id AS VARCHAR(MAX)), 'NULL') AS shown,
     CASE WHEN payload IS NULL OR NOT IS_OBJECT(JSON_PARSE(payload)) THEN 1 ELSE 0 END AS not_object,
     CASE
-      WHEN (
+      WHEN NOT (
         CASE
           WHEN IS_OBJECT(JSON_PARSE(payload))
           THEN JSON_EXTRACT_PATH_TEXT(payload, 'opportunityIds')
         END
       ) IS NULL
-      OR NOT (
+      AND (
+        CASE
+          WHEN IS_OBJECT(JSON_PARSE(payload))
+          THEN JSON_EXTRACT_PATH_TEXT(payload, 'opportunityIds')
+        END
+      ) <> 'null'
+      AND NOT (
         SUBSTRING((
           CASE
             WHEN IS_OBJECT(JSON_PARSE(payload))

@@ -1789,13 +1789,19 @@ WITH v_contacts AS (
       ELSE 0
     END AS not_object,
     CASE
-      WHEN (
+      WHEN NOT (
         CASE
           WHEN COALESCE(NOT JSON_OBJECT_KEYS(payload) IS NULL, FALSE)
           THEN GET_JSON_OBJECT(payload, '$.opportunityIds')
         END
       ) IS NULL
-      OR NOT (
+      AND (
+        CASE
+          WHEN COALESCE(NOT JSON_OBJECT_KEYS(payload) IS NULL, FALSE)
+          THEN GET_JSON_OBJECT(payload, '$.opportunityIds')
+        END
+      ) <> 'null'
+      AND NOT (
         SUBSTRING(
           (
             CASE

@@ -1791,13 +1791,19 @@ WITH v_contacts AS (
       ELSE 0
     END AS not_object,
     CASE
-      WHEN (
+      WHEN NOT (
         CASE
           WHEN CASE WHEN JSON_VALID(payload) THEN JSON_TYPE(payload) = 'OBJECT' ELSE FALSE END
           THEN CAST(payload -> '$.opportunityIds' AS TEXT)
         END
       ) IS NULL
-      OR NOT (
+      AND (
+        CASE
+          WHEN CASE WHEN JSON_VALID(payload) THEN JSON_TYPE(payload) = 'OBJECT' ELSE FALSE END
+          THEN CAST(payload -> '$.opportunityIds' AS TEXT)
+        END
+      ) <> 'null'
+      AND NOT (
         SUBSTRING(
           (
             CASE

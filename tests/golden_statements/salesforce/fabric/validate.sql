@@ -1793,13 +1793,19 @@ WITH v_contacts AS (
       ELSE 0
     END AS not_object,
     CASE
-      WHEN (
+      WHEN NOT (
         CASE
           WHEN CASE WHEN ISJSON(payload) = 1 AND LEFT(LTRIM(payload), 1) = '{' THEN 1 ELSE 0 END = 1
           THEN JSON_QUERY(payload, '$.opportunityIds')
         END
       ) IS NULL
-      OR NOT (
+      AND (
+        CASE
+          WHEN CASE WHEN ISJSON(payload) = 1 AND LEFT(LTRIM(payload), 1) = '{' THEN 1 ELSE 0 END = 1
+          THEN JSON_QUERY(payload, '$.opportunityIds')
+        END
+      ) <> 'null'
+      AND NOT (
         SUBSTRING(
           (
             CASE

@@ -1793,13 +1793,19 @@ WITH v_contacts AS (
       ELSE 0
     END AS not_object,
     CASE
-      WHEN (
+      WHEN NOT (
         CASE
           WHEN COALESCE(LEFT(TO_JSON(TRY_PARSE_JSON(payload)), 1) = '{', FALSE)
           THEN TO_JSON(GET(TRY_PARSE_JSON(payload), 'opportunityIds'))
         END
       ) IS NULL
-      OR NOT (
+      AND (
+        CASE
+          WHEN COALESCE(LEFT(TO_JSON(TRY_PARSE_JSON(payload)), 1) = '{', FALSE)
+          THEN TO_JSON(GET(TRY_PARSE_JSON(payload), 'opportunityIds'))
+        END
+      ) <> 'null'
+      AND NOT (
         SUBSTRING(
           (
             CASE
