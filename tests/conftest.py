@@ -71,7 +71,8 @@ def user_sync_mode(project: Path, mode: str) -> None:
     import re
 
     path = project / "b2b_project.yml"
-    text, n = re.subn(r"(\n    identifier: \w+)", rf"\1\n    mode: {mode}", path.read_text(), count=1)
+    text = re.sub(r"\n    mode: \w+", "", path.read_text())
+    text, n = re.subn(r"(\n    identifier: \w+)", rf"\1\n    mode: {mode}", text, count=1)
     assert n == 1, "the project has no output.user_sync"
     path.write_text(text)
 
