@@ -64,7 +64,9 @@ def payloads(tables: Tables) -> dict[str, dict[str, Any]]:
             "opportunityIds": ids,
             "account_name": acc.get("name") if acc else None,
             "industry": acc.get("industry") if acc else None,
-            "open_pipeline_amount": _num(sum((opps[o]["amount"] or 0) for o in ids if not opps[o]["is_closed"])),
+            "open_pipeline_amount": _num(
+                sum((opps[o]["amount"] or 0) for o in ids if not opps[o]["is_closed"])
+            ),
         }
     return out
 
@@ -186,7 +188,12 @@ def edit_day(tables: Tables, day: int, seed: int = 32) -> set[str]:
     lead = rng.choice([x for x in open_leads if x is not None and _live(x)])
     lead["is_deleted"] = True
     touch(lead, "lead")
-    for key, names, rows in ((k_acc, n_acc, accounts), (k_con, n_con, contacts), (k_lead, n_lead, leads), (k_opp, n_opp, opps)):
+    for key, names, rows in (
+        (k_acc, n_acc, accounts),
+        (k_con, n_con, contacts),
+        (k_lead, n_lead, leads),
+        (k_opp, n_opp, opps),
+    ):
         _put(tables, key, names, rows)
     return changed
 
@@ -232,9 +239,7 @@ class BrazeReader:
 
     def state(self) -> dict[str, dict[str, Any]]:
         """The profiles as attribute values the model can compare (empty ones dropped)."""
-        return {
-            uid: {k: _norm(v) for k, v in p.items()} for uid, p in self.profiles.items() if p
-        }
+        return {uid: {k: _norm(v) for k, v in p.items()} for uid, p in self.profiles.items() if p}
 
 
 def model_state(model: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -294,7 +299,9 @@ def read_sql(view: Any, identifier: str, cursor: dt.datetime | None, dialect: st
 
     q = exp.select("updated_at", identifier, "payload").from_(view)
     if cursor is not None:
-        stamp = exp.cast(exp.Literal.string(cursor.strftime("%Y-%m-%d %H:%M:%S.%f")), exp.DataType.build("TIMESTAMP"))
+        stamp = exp.cast(
+            exp.Literal.string(cursor.strftime("%Y-%m-%d %H:%M:%S.%f")), exp.DataType.build("TIMESTAMP")
+        )
         q = q.where(exp.GTE(this=exp.column("updated_at"), expression=stamp))
     return q.sql(dialect=dialect)
 

@@ -8,18 +8,21 @@ and the profiles Braze builds equal the model's payloads."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import ledger_sim
 import loaders
 import pytest
-from conftest import DEMO_DB, user_sync_mode
+from conftest import DEMO_DB, pg_profiles, snowflake_profiles, user_sync_mode
 
+from toolkit.apply import apply
 from toolkit.context import ProjectContext
 from toolkit.ledger.run import sync_run
 
 DAYS = 10
+Loader = Callable[[ledger_sim.Tables, set[str]], None]
 
 
 def assert_days(days: list[dict[str, Any]]) -> None:
@@ -32,15 +35,77 @@ def assert_days(days: list[dict[str, Any]]) -> None:
     assert days[0]["rows"] > 10 * max(d["rows"] for d in days[1:])
 
 
-def test_ten_days_on_duckdb_cost_exactly_the_floor(project: Path, org_tables: dict) -> None:
-    from toolkit.apply import apply
-
-    user_sync_mode(project, "ledger")
-    apply(ProjectContext(project))
+def _pg_loader(dsn: str) -> Loader:
+    """The changed tables' rows replaced in place (TRUNCATE + COPY): the views on them stay."""
 
     def load(tables: ledger_sim.Tables, names: set[str]) -> None:
-        loaders.load_duckdb(str(project / DEMO_DB), {k: v for k, v in tables.items() if k[1] in names})
+        import psycopg
 
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            for (schema, table), (_cols, rows) in tables.items():
+                if table not in names:
+                    continue
+                conn.execute(f'TRUNCATE "{schema}"."{table}"')
+                with conn.cursor() as cur, cur.copy(f'COPY "{schema}"."{table}" FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            conn.execute("ANALYZE")
+
+    return load
+
+
+def _snowflake_loader(tables_of: Callable[[], Any]) -> Loader:
+    def load(tables: ledger_sim.Tables, names: set[str]) -> None:
+        conn = tables_of()
+        try:
+            loaders.load_snowflake(conn, {k: v for k, v in tables.items() if k[1] in names})
+        finally:
+            conn.close()
+
+    return load
+
+
+@pytest.fixture(
+    params=[
+        "duckdb",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("snowflake", marks=pytest.mark.snowflake),
+    ]
+)
+def ledger_engine(
+    request: pytest.FixtureRequest, project: Path, org_tables: dict
+) -> Iterator[tuple[Path, Loader]]:
+    user_sync_mode(project, "ledger")
+    if request.param == "duckdb":
+
+        def load(tables: ledger_sim.Tables, names: set[str]) -> None:
+            loaders.load_duckdb(str(project / DEMO_DB), {k: v for k, v in tables.items() if k[1] in names})
+
+        yield project, load
+    elif request.param == "postgres":
+        server = request.getfixturevalue("pg")
+        db = request.getfixturevalue("pg_db")
+        pg_profiles(project, server, db)
+        yield project, _pg_loader(server.dsn(db))
+    else:
+        request.getfixturevalue("snowflake_org")
+        snowflake_profiles(project)
+        import snowflake.connector
+
+        def connect() -> Any:
+            return snowflake.connector.connect(
+                account="fake", user="fake", password="fake", database="ANALYTICS", schema="PUBLIC"
+            )
+
+        try:
+            yield project, _snowflake_loader(connect)
+        finally:  # the session's org, as other tests expect it
+            _snowflake_loader(connect)(org_tables, {k[1] for k in org_tables})
+
+
+def test_ten_days_cost_exactly_the_floor(ledger_engine: tuple[Path, Loader], org_tables: dict) -> None:
+    project, load = ledger_engine
+    apply(ProjectContext(project))
     days = ledger_sim.simulate(
         org_tables, DAYS, load, lambda: sync_run(ProjectContext(project)), ledger_sim.project_reader(project)
     )

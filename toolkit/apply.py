@@ -108,7 +108,7 @@ def plan_apply(ctx: ProjectContext, config: ProjectConfig | None = None) -> Appl
     ]
     reads = {(t.catalog, t.db) for t in read_tables}
     # the CRM's tables (the sync ledger's are b2b's own: its views read them, Braze need not)
-    ledger = {f"{out.prefix}ledger_{name}".lower() for name in LEDGER_TABLES}
+    ledger = {ctx.renderer(config).ledger(name).name.lower() for name in LEDGER_TABLES}
     sources = {t.sql(dialect=dialect.sqlglot_name): t for t in read_tables if t.name.lower() not in ledger}
     access = plan_access(ctx, config, dialect, [v.name for v in compiled], reads)
     grants = access.grants
@@ -187,11 +187,15 @@ def diff_plan(plan: ApplyPlan, adapter: Adapter, schema: str) -> None:
 
 
 def _staging_config(config: ProjectConfig) -> ProjectConfig:
+    sync = config.output.user_sync
+    if sync is not None and sync.ledger_prefix is None:  # the staged views read the real ledger
+        sync = sync.model_copy(update={"ledger_prefix": config.output.prefix})
     output = config.output.model_copy(
         update={
             "prefix": config.output.prefix + STAGING_SUFFIX,
             "grant_select_to": [],
             "connected_source": None,
+            "user_sync": sync,
         }
     )
     return config.model_copy(update={"output": output})

@@ -248,9 +248,10 @@ class ViewRenderer:
     def ledger(self, name: str) -> exp.Table:
         """One of the sync ledger's tables (runs, attributes, events): output.user_sync.ledger_schema,
         else the output schema."""
-        out = self.config.output
-        schema = (out.user_sync.ledger_schema if out.user_sync else None) or out.schema_
-        return qualified(out.database, schema, f"{out.prefix}ledger_{name}")
+        out, sync = self.config.output, self.config.output.user_sync
+        schema = (sync.ledger_schema if sync else None) or out.schema_
+        prefix = sync.ledger_prefix if sync and sync.ledger_prefix is not None else out.prefix
+        return qualified(out.database, schema, f"{prefix}ledger_{name}")
 
     def _members(self, entity: str, alias: str) -> list[tuple[str, str]]:
         """(attribute, value SQL) of the entity's extra_fields, read from a view's columns."""

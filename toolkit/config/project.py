@@ -105,6 +105,8 @@ class UserSyncConfig(Strict):
     mode: Literal["ledger", "view"] = "ledger"
     # where the ledger's tables live (default: output.schema); `b2b sync run` writes only there
     ledger_schema: str | None = None
+    # the ledger tables' name prefix (default: output.prefix): <prefix>ledger_runs, ...
+    ledger_prefix: str | None = None
 
     @field_validator("ledger_schema")
     @classmethod

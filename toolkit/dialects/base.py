@@ -273,7 +273,7 @@ class TargetDialect:
                     return self.fragment(values[fname], x=sub(args[0]))
                 pairs = {"B2B_STRING_AGG": self.STRING_AGG, "B2B_ADD_MICROS": self.ADD_MICROS}
                 if fname in pairs:
-                    return self.fragment(pairs[fname], x=sub(args[0]), y=sub(args[1]))
+                    return self.fragment(pairs[fname], x=_atom(sub(args[0])), y=_atom(sub(args[1])))
                 if fname == "B2B_JSON_FIELD":
                     return self.json_field(sub(args[0]), args[1])
             return node
