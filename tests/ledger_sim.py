@@ -325,3 +325,51 @@ def project_reader(project: Path) -> Callable[[str, dt.datetime | None], list[tu
         return [(naive(r[0]), r[1], r[2]) for r in rows]
 
     return read
+
+
+def spark_connect_main(argv: list[str]) -> None:
+    """In a child process (pyspark refuses a remote session beside a local one): the demo org
+    copied into its own source schema on the Connect server, the project pointed there, and the
+    days simulated; prints the days as JSON. argv: project, remote, work dir, days."""
+    import duckdb
+    from pyspark.sql import SparkSession
+
+    from toolkit.apply import apply
+    from toolkit.context import ProjectContext
+    from toolkit.ledger.run import sync_run
+
+    import loaders
+
+    project, remote, work, n_days = Path(argv[0]), argv[1], Path(argv[2]), int(argv[3])
+    source = "sf_ledger"
+    org = {
+        (source, t): v
+        for (s, t), v in loaders.duckdb_tables(str(project / "demo.duckdb")).items()
+        if s == "salesforce"
+    }
+
+    def load(tables: Tables, names: set[str]) -> None:
+        day = work / "day.duckdb"
+        day.unlink(missing_ok=True)
+        chosen = {k: v for k, v in tables.items() if k[1] in names}
+        loaders.load_duckdb(str(day), chosen)
+        con = duckdb.connect(str(day))
+        client = SparkSession.builder.remote(remote).getOrCreate()
+        client.sql(f"CREATE DATABASE IF NOT EXISTS {source}")
+        for schema, table in chosen:
+            path = work / f"{table}.parquet"
+            con.execute(f'COPY "{schema}"."{table}" TO \'{path}\' (FORMAT parquet)')
+            client.read.parquet(str(path)).write.mode("overwrite").saveAsTable(f"{source}.{table}")
+        con.close()
+
+    load(org, {t for _, t in org})
+    apply(ProjectContext(project))
+    days = simulate(org, n_days, load, lambda: sync_run(ProjectContext(project)), project_reader(project))
+    print(json.dumps(days, default=str))
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    spark_connect_main(sys.argv[1:])
