@@ -19,7 +19,6 @@ from toolkit.apply import apply
 from toolkit.context import ProjectContext
 from toolkit.demo.run import DEMO_DB, build_demo_database, write_demo_project
 from toolkit.validate.runner import run_validation
-from toolkit.warehouse.spark import SparkAdapter
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -32,11 +31,6 @@ def main() -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.spark_validate")
     ap.add_argument("contacts", type=int, nargs="?", default=SMALL_ORG)
     ap.add_argument("--no-user-sync", action="store_true", help="the demo without the CDI user sync views")
-    ap.add_argument(
-        "--concurrency",
-        default=str(SparkAdapter.CONCURRENT_READS),
-        help="per-check statements at once, comma-separated to compare (e.g. 1,4); runs alternate",
-    )
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="b2b-bench-spark-"))
     try:
@@ -48,17 +42,14 @@ def main() -> None:
         loaders.load_spark(spark, tables)
         loaders.spark_profiles(work, warehouse)
         apply(ProjectContext(work))
-        levels = [int(n) for n in args.concurrency.split(",")]
         for _ in range(2):
-            for n in levels:
-                SparkAdapter.CONCURRENT_READS = n
-                started = time.perf_counter()
-                report = run_validation(ProjectContext(work))
-                print(
-                    f"validate on Spark (local[2]), {args.contacts:,} contacts, {n} at once: "
-                    f"{time.perf_counter() - started:.1f} s, {len(report.results)} checks",
-                    flush=True,
-                )
+            started = time.perf_counter()
+            report = run_validation(ProjectContext(work))
+            print(
+                f"validate on Spark (local[2]), {args.contacts:,} contacts: "
+                f"{time.perf_counter() - started:.1f} s, {len(report.results)} checks",
+                flush=True,
+            )
         spark.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -3,10 +3,8 @@ bounded samples. Only a few rows per check ever leave the warehouse (`rows_fetch
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import sqlglot
@@ -222,14 +220,11 @@ def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda
         plan = plan_for(ctx, dialect, config)
         combined, standalone = compile_plan(plan, dialect)
 
-        count = threading.Lock()
-
         def run(sql: str) -> list[tuple[Any, ...]]:
             nonlocal statements
             checked = ensure_read_only(sql, dialect.sqlglot_name)
             with adapter.transaction(read_only=True):
-                with count:
-                    statements += 1
+                statements += 1
                 return adapter.fetchall(checked)
 
         rows: list[tuple[Any, ...]] | None = None
@@ -254,27 +249,27 @@ def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda
                 key = (c.name, c.entity)
                 results.append(_result(ctx, c, metrics.get(key, {}), samples.get(key, []), standalone[id(c)]))
         else:
-
-            def one(c: Any) -> CheckResult:
+            for c in plan.checks:
                 progress(f"{c.name} on {ctx.project.view_name(c.entity)}")
                 try:
                     metrics, samples = _parse_rows(run(compile_sql(plan.single(c), dialect)))
                 except B2BError as exc:
                     view = ctx.project.view_name(c.entity)
-                    return CheckResult(
-                        c.name, view, "error", c.severity, None, None, sql=standalone[id(c)], message=exc.message
+                    results.append(
+                        CheckResult(
+                            c.name,
+                            view,
+                            "error",
+                            c.severity,
+                            None,
+                            None,
+                            sql=standalone[id(c)],
+                            message=exc.message,
+                        )
                     )
+                    continue
                 key = (c.name, c.entity)
-                return _result(ctx, c, metrics.get(key, {}), samples.get(key, []), standalone[id(c)])
-
-            # an engine planning each statement on one driver thread (Spark) runs a few at once;
-            # results keep the plan's order
-            workers = min(adapter.CONCURRENT_READS, len(plan.checks)) or 1
-            if workers > 1:
-                with ThreadPoolExecutor(workers, thread_name_prefix="b2b-check") as pool:
-                    results += list(pool.map(one, plan.checks))
-            else:
-                results += [one(c) for c in plan.checks]
+                results.append(_result(ctx, c, metrics.get(key, {}), samples.get(key, []), standalone[id(c)]))
         if levels["source_drift"] != "off":
             results.append(drift_check(ctx, adapter, levels["source_drift"]))
         if levels["source_freshness"] != "off":

@@ -52,9 +52,6 @@ class Adapter(ABC):
     DROPS_TO_REPLACE: ClassVar[bool] = False
     #: how the engine stores an identifier written without quotes: lower | upper | insensitive
     UNQUOTED_CASE: ClassVar[str] = "lower"
-    #: read-only statements that may run at once on this one connection, from threads (validate's
-    #: one-statement-per-check engines); 1 means one after another
-    CONCURRENT_READS: ClassVar[int] = 1
 
     def __init__(self, conn_config: Any, target_name: str) -> None:
         self.config = conn_config

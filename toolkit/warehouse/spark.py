@@ -11,7 +11,6 @@ closed on close, while the server keeps its catalog for the next command.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -89,16 +88,12 @@ class SparkAdapter(SparkSqlMixin, Adapter):
     extra = "spark"
     UNQUOTED_CASE = "insensitive"
     SUPPORTS_TRANSACTIONS = False
-    # validate's per-check statements: the driver analyses and plans each on one thread, and a
-    # local session's executors sit idle meanwhile; a few at once use both (bench.spark_validate)
-    CONCURRENT_READS = 4
     SUPPORTS_TRANSACTIONAL_DDL = False
 
     def __init__(self, conn_config: Any, target_name: str) -> None:
         super().__init__(conn_config, target_name)
         self._spark: Any = None
         self.static_confs_ignored: list[str] = []
-        self._counting = threading.Lock()
 
     @property
     def remote(self) -> bool:
@@ -217,8 +212,7 @@ class SparkAdapter(SparkSqlMixin, Adapter):
 
     def fetchall(self, sql: str) -> list[tuple[Any, ...]]:
         rows = [tuple(r) for r in self._collect(sql)]
-        with self._counting:
-            self.rows_fetched += len(rows)
+        self.rows_fetched += len(rows)
         return rows
 
     def fetch_batches(self, sql: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
