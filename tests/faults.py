@@ -67,3 +67,42 @@ def start_paused_validate(project: Path, pause_s: float = 30.0) -> subprocess.Po
     line = proc.stdout.readline()
     assert "PAUSED" in line, line + (proc.stderr.read() if proc.stderr else "")
     return proc
+
+
+SYNC_CHILD = r"""
+import sys, time
+from toolkit.warehouse.dbapi import DBAPIAdapter
+if sys.argv[3] == "no-transactions":  # as on Spark: every statement commits by itself
+    DBAPIAdapter.SUPPORTS_TRANSACTIONS = False
+original = DBAPIAdapter.execute
+def slow_execute(self, sql):
+    original(self, sql)
+    if sql.lstrip().upper().startswith("INSERT") and "ledger_events" in sql:
+        print("PAUSED", flush=True)
+        time.sleep(float(sys.argv[1]))
+DBAPIAdapter.execute = slow_execute
+from toolkit.cli import main
+main(["sync", "run", "--project-dir", sys.argv[2]])
+"""
+
+
+def start_paused_sync_run(project: Path, transactions: bool, pause_s: float = 30.0) -> subprocess.Popen[str]:
+    """`b2b sync run` in a child that pauses after its events INSERT (the attributes' is done,
+    the markers and the runs row are not)."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            SYNC_CHILD,
+            str(pause_s),
+            str(project),
+            "transactions" if transactions else "no-transactions",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert "PAUSED" in line, line + (proc.stderr.read() if proc.stderr else "")
+    return proc

@@ -144,3 +144,71 @@ def test_ten_days_on_spark_connect(spark_connect: Any, project: Path, tmp_path: 
     )
     assert done.returncode == 0, done.stderr[-4000:] + spark_connect.log()
     assert_days(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _braze_view(project: Path) -> list[tuple[Any, ...]]:
+    """Every row Braze could read, payloads as parsed JSON (member order is the engine's)."""
+    import json
+
+    read = ledger_sim.project_reader(project)
+    return sorted(
+        (ts, uid, json.dumps(json.loads(p), sort_keys=True))
+        for view in ("attributes", "events")
+        for ts, uid, p in read(view, None)
+    )
+
+
+def _count(project: Path, table: str) -> int:
+    ctx = ProjectContext(project)
+    with ctx.adapter() as adapter:
+        name = ctx.renderer().ledger(table).sql(dialect=adapter.dialect.sqlglot_name)
+        return int(adapter.fetchall(f"SELECT COUNT(*) FROM {name}")[0][0])
+
+
+@pytest.mark.parametrize(
+    "engine,transactions",
+    [("duckdb", False), pytest.param("postgres", True, marks=pytest.mark.postgres)],
+    ids=["duckdb-no-transactions", "postgres"],
+)
+def test_a_run_killed_midway_is_invisible_and_the_rerun_appends_it_once(
+    project: Path, org_tables: dict, request: pytest.FixtureRequest, engine: str, transactions: bool
+) -> None:
+    """SIGKILL after the run's INSERTs, before its runs row. With transactions (PostgreSQL) the
+    server rolls them back; without (DuckDB with transactions switched off in the child, as
+    Spark has none) the rows stay, and the committed-runs table keeps them out of every view."""
+    import signal
+
+    from faults import start_paused_sync_run
+
+    user_sync_mode(project, "ledger")
+    if engine == "postgres":
+        pg_profiles(project, request.getfixturevalue("pg"), request.getfixturevalue("pg_db"))
+    apply(ProjectContext(project))
+    first = sync_run(ProjectContext(project))  # a committed first run, then one day of edits
+    tables = ledger_sim.copy.deepcopy(org_tables)
+    changed = ledger_sim.edit_day(tables, 1)
+    if engine == "postgres":
+        _pg_loader(request.getfixturevalue("pg").dsn(request.getfixturevalue("pg_db")))(tables, changed)
+    else:
+        loaders.load_duckdb(str(project / DEMO_DB), {k: v for k, v in tables.items() if k[1] in changed})
+    before = _braze_view(project)
+    rows_before = _count(project, "attributes")
+    due = sync_run(ProjectContext(project), dry_run=True)
+    assert due.data_points > 0 and due.events > 0
+
+    proc = start_paused_sync_run(project, transactions=transactions)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert _braze_view(project) == before  # Braze sees nothing of the killed run
+    left = _count(project, "attributes") - rows_before
+    assert left == (0 if transactions else due.data_points)  # rolled back, or left unread
+    assert sync_run(ProjectContext(project), dry_run=True).data_points == due.data_points
+
+    rerun = sync_run(ProjectContext(project))
+    assert (rerun.data_points, rerun.events, rerun.people) == (due.data_points, due.events, due.people)
+    after = _braze_view(project)
+    new = [r for r in after if r not in before]
+    # the changed people once each, plus the run's two markers
+    assert len(new) == rerun.people + rerun.events + 2
+    assert sync_run(ProjectContext(project)).run_id is None  # and nothing is left to send
+    assert first.run_id is not None
