@@ -256,6 +256,7 @@ def simulate(
     load: Callable[[Tables, set[str]], None],
     sync_run: Callable[[], Any],
     read: Callable[[str, dt.datetime | None], list[tuple[Any, ...]]],
+    after_day: Callable[[int, BrazeReader], None] = lambda day, braze: None,
 ) -> list[dict[str, Any]]:
     """Per day (0: the first, full snapshot): what Braze read and what the model says it must.
     `read(view, cursor)` runs Braze's query on the view ("attributes" or "events"): UPDATED_AT,
@@ -290,6 +291,7 @@ def simulate(
             }
         )
         before, before_links = after, after_links
+        after_day(day, braze)
     return out
 
 

@@ -158,6 +158,14 @@ def _braze_view(project: Path) -> list[tuple[Any, ...]]:
     )
 
 
+def _parsed(views: list[list[tuple[Any, ...]]]) -> list[list[tuple[Any, ...]]]:
+    import json
+
+    return [
+        sorted((ts, uid, json.dumps(json.loads(p), sort_keys=True)) for ts, uid, p in rows) for rows in views
+    ]
+
+
 def _count(project: Path, table: str) -> int:
     ctx = ProjectContext(project)
     with ctx.adapter() as adapter:
@@ -212,3 +220,46 @@ def test_a_run_killed_midway_is_invisible_and_the_rerun_appends_it_once(
     assert len(new) == rerun.people + rerun.events + 2
     assert sync_run(ProjectContext(project)).run_id is None  # and nothing is left to send
     assert first.run_id is not None
+
+
+def test_compaction_changes_nothing_braze_reads_or_the_next_run_sends(
+    ledger_engine: tuple[Path, Loader], org_tables: dict
+) -> None:
+    """Compacted after every day (all history before a cutoff later than every row): Braze's
+    next read is the same rows, each day still costs exactly the floor, and the ledger keeps at
+    most one row per (person, attribute) plus the newest marker."""
+    from toolkit.ledger.compact import sync_compact
+
+    project, load = ledger_engine
+    apply(ProjectContext(project))
+    sizes: list[tuple[int, int]] = []
+
+    def compact(day: int, braze: ledger_sim.BrazeReader) -> None:
+        read = ledger_sim.project_reader(project)
+        pending = _parsed([read(v, braze.cursor[v]) for v in ("attributes", "events")])
+        rows = _count(project, "attributes")
+        later = ledger_sim.dt.datetime.now(ledger_sim.dt.UTC).replace(tzinfo=None) + ledger_sim.dt.timedelta(
+            days=8
+        )
+        result = sync_compact(ProjectContext(project), keep_days=7, now=later)
+        assert _parsed([read(v, braze.cursor[v]) for v in ("attributes", "events")]) == pending
+        sizes.append((rows, result.after["attributes"]))
+
+    days = ledger_sim.simulate(
+        org_tables,
+        4,
+        load,
+        lambda: sync_run(ProjectContext(project)),
+        ledger_sim.project_reader(project),
+        compact,
+    )
+    assert_days(days)
+    # compaction dropped the superseded values and the nulls (a person's removed attributes)
+    assert all(after < before for before, after in sizes[1:])
+    latest_values = sum(
+        1
+        for p in ledger_sim.payloads(ledger_sim.copy.deepcopy(org_tables)).values()
+        for v in p.values()
+        if v is not None
+    )
+    assert sizes[0][1] <= latest_values + 1

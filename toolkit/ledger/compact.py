@@ -60,7 +60,8 @@ def compact_statements(ledger: Ledger, cutoff: dt.datetime) -> list[str]:
     return out
 
 
-def sync_compact(ctx: ProjectContext, keep_days: int) -> CompactResult:
+def sync_compact(ctx: ProjectContext, keep_days: int, now: dt.datetime | None = None) -> CompactResult:
+    """`now` (naive UTC; default: the clock) is for simulations of later days."""
     require_ledger(ctx)
     if keep_days < 1:
         raise ConfigError(
@@ -69,7 +70,7 @@ def sync_compact(ctx: ProjectContext, keep_days: int) -> CompactResult:
         )
     dialect = get_or_raise(PROFILE_DIALECT[ctx.target.type])
     ledger = Ledger(ctx, dialect)
-    cutoff = _utcnow() - dt.timedelta(days=keep_days)
+    cutoff = (now or _utcnow()) - dt.timedelta(days=keep_days)
     with ctx.adapter() as adapter:
 
         def sizes() -> dict[str, int]:
