@@ -33,6 +33,8 @@ class CompactResult:
 
 
 def compact_statements(ledger: Ledger, cutoff: dt.datetime) -> list[str]:
+    """Four DELETEs per table, each one condition joined by AND (an OR around a subquery keeps
+    PostgreSQL from planning it as a join: 21 s a compaction of the test org, against 0.06 s)."""
     out = []
     before = _stamp(cutoff)
     oldest_run = _lit(f"{cutoff:%Y%m%dT%H%M%S%f}")
@@ -44,19 +46,33 @@ def compact_statements(ledger: Ledger, cutoff: dt.datetime) -> list[str]:
         name = t.split(".")[-1]  # the table's own (quoted) name, for the correlated references
         real = "attribute" if table == "attributes" else "account_id"
         same = " AND ".join(f"n.{k} = {name}.{k}" for k in key)
-        out.append(
+        keys = ", ".join(f"l.{k}" for k in key)
+        old = f"{name}.updated_at < {before} AND {name}.run_id IN ({ledger.visible})"
+        out += [
+            # rows of runs that never committed
+            f"DELETE FROM {t} WHERE {name}.run_id NOT IN ({ledger.visible}) AND {name}.run_id < {oldest_run}",
+            # values a later committed row replaced
             f"""
             DELETE FROM {t}
-            WHERE {name}.run_id NOT IN ({ledger.visible}) AND {name}.run_id < {oldest_run}
-               OR {name}.updated_at < {before} AND {name}.run_id IN ({ledger.visible}) AND (
-                 {name}.{real} IS NULL AND {name}.updated_at < (SELECT MAX(x.updated_at) FROM {t} AS x)
-                 OR {name}.{real} IS NOT NULL AND ({removal.format(t=name)} OR EXISTS (
-                   SELECT 1 FROM {t} AS n
-                   WHERE {same} AND n.updated_at > {name}.updated_at AND n.run_id IN ({ledger.visible})
-                 ))
-               )
-            """
-        )
+            WHERE {old} AND {name}.{real} IS NOT NULL AND EXISTS (
+              SELECT 1
+              FROM (
+                SELECT {keys}, MAX(l.updated_at) AS last_at
+                FROM {t} AS l
+                WHERE l.{real} IS NOT NULL AND l.run_id IN ({ledger.visible})
+                GROUP BY {keys}
+              ) AS n
+              WHERE {same} AND n.last_at > {name}.updated_at
+            )
+            """,
+            # latest values that are removals: absent reads the same
+            f"DELETE FROM {t} WHERE {old} AND {name}.{real} IS NOT NULL AND {removal.format(t=name)}",
+            # markers, but the newest row's
+            f"""
+            DELETE FROM {t}
+            WHERE {old} AND {name}.{real} IS NULL AND {name}.updated_at < (SELECT MAX(x.updated_at) FROM {t} AS x)
+            """,
+        ]
     return out
 
 
