@@ -314,15 +314,18 @@ def naive(value: Any) -> dt.datetime:
     return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo is not None else value
 
 
-def project_reader(project: Path) -> Callable[[str, dt.datetime | None], list[tuple[Any, ...]]]:
-    """`read` for simulate(), through the project's own adapter."""
+def project_reader(
+    project: Path, identifier: str = "external_id"
+) -> Callable[[str, dt.datetime | None], list[tuple[Any, ...]]]:
+    """`read` for simulate(), through the project's own adapter (alias_name: the CRM id, which
+    is the user_id under the demo's crm_id strategy)."""
     from toolkit.context import ProjectContext
 
     def read(view: str, cursor: dt.datetime | None) -> list[tuple[Any, ...]]:
         ctx = ProjectContext(project)
         entity = "cdi_user_attributes" if view == "attributes" else "cdi_user_events"
         with ctx.adapter() as adapter:
-            sql = read_sql(ctx.renderer().view(entity), "external_id", cursor, adapter.dialect.sqlglot_name)
+            sql = read_sql(ctx.renderer().view(entity), identifier, cursor, adapter.dialect.sqlglot_name)
             rows = adapter.fetchall(sql)
         return [(naive(r[0]), r[1], r[2]) for r in rows]
 

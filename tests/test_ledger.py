@@ -222,6 +222,7 @@ def test_a_run_killed_midway_is_invisible_and_the_rerun_appends_it_once(
     assert first.run_id is not None
 
 
+@pytest.mark.slow
 def test_compaction_changes_nothing_braze_reads_or_the_next_run_sends(
     ledger_engine: tuple[Path, Loader], org_tables: dict
 ) -> None:
@@ -263,3 +264,62 @@ def test_compaction_changes_nothing_braze_reads_or_the_next_run_sends(
         if v is not None
     )
     assert sizes[0][1] <= latest_values + 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "shape_name,identifier",
+    [
+        ("person_accounts", "alias"),
+        ("no_relations", "external_id"),
+        ("deleted_converted_leads", "external_id"),
+    ],
+)
+def test_ten_days_on_org_shapes_the_demo_lacks(
+    shape_name: str, identifier: str, org_dir: Path, org_tables: dict, tmp_path: Path
+) -> None:
+    """Person Accounts (people, never business links) under the alias identifier; an org that
+    does not sync AccountContactRelation; converted leads deleted from the CRM."""
+    import shutil
+
+    import shapes
+
+    shape = getattr(shapes, shape_name)(org_tables)
+    assert shape.model.keys() == shape.physical.keys()
+    project = tmp_path / shape.name
+    project.mkdir()
+    for name in ("b2b_project.yml", "profiles.yml"):
+        shutil.copy(org_dir / name, project / name)
+    shapes.write_project(project, {**shape.project, "output.user_sync.identifier": identifier})
+    user_sync_mode(project, "ledger")
+    loaders.load_duckdb(str(project / DEMO_DB), shape.physical)
+    apply(ProjectContext(project))
+
+    def load(tables: ledger_sim.Tables, names: set[str]) -> None:
+        loaders.load_duckdb(str(project / DEMO_DB), {k: v for k, v in tables.items() if k[1] in names})
+
+    reader = ledger_sim.project_reader(project, "alias_name" if identifier == "alias" else "external_id")
+    days = ledger_sim.simulate(shape.physical, DAYS, load, lambda: sync_run(ProjectContext(project)), reader)
+    assert_days(days)
+
+
+@pytest.mark.postgres
+def test_two_concurrent_runs_append_each_change_once(
+    project: Path, org_tables: dict, pg: Any, pg_db: str
+) -> None:
+    """Two `sync run`s at once on PostgreSQL: the second waits on the first's lock, then finds
+    nothing left to append."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    user_sync_mode(project, "ledger")
+    pg_profiles(project, pg, pg_db)
+    apply(ProjectContext(project))
+    sync_run(ProjectContext(project))
+    tables = ledger_sim.copy.deepcopy(org_tables)
+    _pg_loader(pg.dsn(pg_db))(tables, ledger_sim.edit_day(tables, 1))
+    due = sync_run(ProjectContext(project), dry_run=True)
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: sync_run(ProjectContext(project)), range(2)))
+    assert sorted(r.data_points for r in results) == [0, due.data_points]
+    assert sum(r.events for r in results) == due.events
+    assert sorted(r.run_id is None for r in results) == [False, True]
