@@ -83,6 +83,20 @@ CASES: dict[str, Case] = {
             "results-validate-statements.{md,json}",
         ),
         Case(
+            "ledger",
+            "bench.ledger_case",
+            "[CONTACTS] [--days D]",
+            "the sync ledger vs the computed view: daily sync run and Braze's delta read as ratios of a full read; growth and compaction",
+            "results-ledger.{md,json}",
+        ),
+        Case(
+            "cdi-data-points",
+            "bench.cdi_data_points",
+            "[CONTACTS] [--days D]",
+            "data points per day that Braze's CDI syncs read, ledger vs view, against the model's floor",
+            "results-cdi-data-points.{md,json}",
+        ),
+        Case(
             "spark-validate",
             "bench.spark_validate",
             "[CONTACTS] [--no-user-sync]",

@@ -109,7 +109,7 @@ def _put(tables: Tables, key: tuple[str, str], names: list[str], rows: list[dict
 def edit_day(tables: Tables, day: int, seed: int = 32) -> set[str]:
     """Mutate `tables` (a deep copy is the caller's) with one day of edits; the names changed."""
     rng = random.Random(seed * 1000 + day)
-    now = dt.datetime(2026, 11, 1, 9, 0) + dt.timedelta(days=day)
+    now = dt.datetime(2027, 1, 1, 9, 0) + dt.timedelta(days=day)  # after every time in the demo org
     changed: set[str] = set()
     k_acc, n_acc, accounts = _table(tables, "account")
     k_con, n_con, contacts = _table(tables, "contact")

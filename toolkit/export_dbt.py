@@ -229,6 +229,12 @@ def _model_config(config: Any, dialect: Any, notes: list[str]) -> dict[str, Any]
             f"output.connected_source: dbt grants SELECT on the models to {cs.role!r}; the schema USAGE, "
             "the scratch schema and its CREATE grant are not dbt's: run `b2b apply --dry-run` for them"
         )
+    sync = config.output.user_sync
+    if sync is not None and sync.mode == "ledger":
+        notes.append(
+            "output.user_sync.mode: ledger: the cdi_user_* models read the sync ledger's tables, which "
+            "`b2b sync run` creates and appends to; run it after `dbt build` (the README: the copy path)"
+        )
     return model
 
 
