@@ -32,7 +32,11 @@ def simulate(contacts: int, days: int, mode: str, work: Path) -> list[dict[str, 
     project.mkdir()
     write_demo_project(project, user_sync=True)
     path = project / "b2b_project.yml"
-    path.write_text(path.read_text().replace("    identifier: external_id", f"    identifier: external_id\n    mode: {mode}", 1))
+    path.write_text(
+        path.read_text().replace(
+            "    identifier: external_id", f"    identifier: external_id\n    mode: {mode}", 1
+        )
+    )
     build_demo_database(project / DEMO_DB, contacts)
     tables = loaders.duckdb_tables(str(project / DEMO_DB))
     apply(ProjectContext(project))
@@ -87,7 +91,9 @@ def main() -> None:
             f"| {r['day']} | {r['floor']:,} | {r['events_due']:,} | {r['ledger_attribute_points']:,} + {r['ledger_events']:,} | "
             f"{r['view_attribute_points']:,} + {r['view_events']:,} |"
         )
-    (HERE / "results-cdi-data-points.json").write_text(json.dumps({"days": rows, "totals": total}, indent=2) + "\n")
+    (HERE / "results-cdi-data-points.json").write_text(
+        json.dumps({"days": rows, "totals": total}, indent=2) + "\n"
+    )
     (HERE / "results-cdi-data-points.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -35,7 +35,9 @@ HERE = Path(__file__).resolve().parent
 
 def _mode(project: Path, mode: str, schema: str) -> None:
     path = project / "b2b_project.yml"
-    text = path.read_text().replace("    identifier: external_id", f"    identifier: external_id\n    mode: {mode}", 1)
+    text = path.read_text().replace(
+        "    identifier: external_id", f"    identifier: external_id\n    mode: {mode}", 1
+    )
     path.write_text(text.replace("  schema: b2b\n", f"  schema: {schema}\n", 1))
 
 
@@ -64,7 +66,9 @@ def _edit(ctx: ProjectContext, day: int) -> None:
 
 def _ledger_rows(ctx: ProjectContext) -> int:
     with ctx.adapter() as adapter:
-        return int(adapter.fetchall(f"SELECT COUNT(*) FROM {ctx.renderer().ledger('attributes').sql()}")[0][0])
+        return int(
+            adapter.fetchall(f"SELECT COUNT(*) FROM {ctx.renderer().ledger('attributes').sql()}")[0][0]
+        )
 
 
 def run(contacts: int, days: int) -> dict[str, Any]:

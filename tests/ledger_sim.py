@@ -211,7 +211,7 @@ class BrazeReader:
     def sync_attributes(self, rows: list[tuple[Any, ...]]) -> tuple[int, int]:
         """(rows read, data points); applies each payload to the profiles in UPDATED_AT order."""
         points = 0
-        for stamp, uid, payload in sorted(rows, key=lambda r: r[0]):
+        for _at, uid, payload in sorted(rows, key=lambda r: r[0]):
             doc = json.loads(payload)
             points += len(doc)
             profile = self.profiles.setdefault(uid, {})
@@ -337,13 +337,12 @@ def spark_connect_main(argv: list[str]) -> None:
     copied into its own source schema on the Connect server, the project pointed there, and the
     days simulated; prints the days as JSON. argv: project, remote, work dir, days."""
     import duckdb
+    import loaders
     from pyspark.sql import SparkSession
 
     from toolkit.apply import apply
     from toolkit.context import ProjectContext
     from toolkit.ledger.run import sync_run
-
-    import loaders
 
     project, remote, work, n_days = Path(argv[0]), argv[1], Path(argv[2]), int(argv[3])
     source = "sf_ledger"

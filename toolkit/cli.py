@@ -453,7 +453,9 @@ def sync_run_cmd(
 @sync.command("compact")
 @common_options
 @click.option("--keep-days", type=click.IntRange(min=1), required=True, help="History to keep, in days.")
-def sync_compact_cmd(project_dir: Path, profiles_dir: Path | None, target: str | None, keep_days: int) -> None:
+def sync_compact_cmd(
+    project_dir: Path, profiles_dir: Path | None, target: str | None, keep_days: int
+) -> None:
     """Drop the ledger's history older than --keep-days, keeping each latest value: what Braze
     reads next and what the next run compares against stay the same."""
     from toolkit.ledger.compact import sync_compact
@@ -624,8 +626,14 @@ def demo(contacts: int, directory: Path, crm: str) -> None:
         f"count {t['count']:.1f}s, validate {t['validate']:.1f}s, segment {t['segment']:.1f}s"
     )
     sync_next = (
-        " && b2b sync run --dry-run" if result.ledger is not None else " && b2b sync preview --since 2026-01-01"
-    ) if result.sync is not None else ""
+        (
+            " && b2b sync run --dry-run"
+            if result.ledger is not None
+            else " && b2b sync preview --since 2026-01-01"
+        )
+        if result.sync is not None
+        else ""
+    )
     click.echo(
         f"next:       cd {result.directory} && b2b validate && b2b segment preview target_accounts{sync_next}"
     )

@@ -29,7 +29,10 @@ class CompactResult:
 
     def summary(self) -> str:
         parts = [f"{t} {self.before[t]:,} -> {self.after[t]:,} rows" for t in self.before]
-        return f"sync compact on {self.target!r}, history before {self.cutoff:%Y-%m-%d %H:%M} UTC: " + "; ".join(parts)
+        return (
+            f"sync compact on {self.target!r}, history before {self.cutoff:%Y-%m-%d %H:%M} UTC: "
+            + "; ".join(parts)
+        )
 
 
 def compact_statements(ledger: Ledger, cutoff: dt.datetime) -> list[str]:

@@ -32,7 +32,6 @@ from toolkit.dialects import PROFILE_DIALECT, TargetDialect, get_or_raise
 from toolkit.errors import ConfigError, WarehouseError
 from toolkit.ledger_tables import COLUMNS, ledger_ddl, uses_ledger
 from toolkit.render import ViewRenderer
-from toolkit.validate.guard import ensure_read_only
 from toolkit.warehouse.base import Adapter
 
 #: where the engine can serialise two runs inside their transactions (others: the base check)
@@ -345,7 +344,9 @@ def sync_run(
     )
 
 
-def _read_base(adapter: Adapter, ledger: Ledger, run: Callable[..., list[tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
+def _read_base(
+    adapter: Adapter, ledger: Ledger, run: Callable[..., list[tuple[Any, ...]]]
+) -> list[tuple[Any, ...]]:
     """The last committed run; a ledger whose tables are missing says so (apply creates them)."""
     try:
         return run(ledger.base(), fetch=True)

@@ -358,7 +358,9 @@ FROM unmatched AS u
             )
             if self.renderer.ledger_mode:
                 # a ledger row carries only what changed: the ids when present, null when removed
-                rules["bad_opportunity_ids"] = f"{field} IS NOT NULL AND {field} <> 'null' AND NOT ({well_formed})"
+                rules["bad_opportunity_ids"] = (
+                    f"{field} IS NOT NULL AND {field} <> 'null' AND NOT ({well_formed})"
+                )
             else:
                 rules["bad_opportunity_ids"] = f"{field} IS NULL OR NOT ({well_formed})"
         u = q("updated_at")
