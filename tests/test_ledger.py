@@ -175,7 +175,10 @@ def _count(project: Path, table: str) -> int:
 
 @pytest.mark.parametrize(
     "engine,transactions",
-    [("duckdb", False), pytest.param("postgres", True, marks=pytest.mark.postgres)],
+    [
+        pytest.param("duckdb", False, marks=pytest.mark.slow),
+        pytest.param("postgres", True, marks=pytest.mark.postgres),
+    ],
     ids=["duckdb-no-transactions", "postgres"],
 )
 def test_a_run_killed_midway_is_invisible_and_the_rerun_appends_it_once(
