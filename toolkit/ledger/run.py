@@ -107,20 +107,26 @@ class Ledger:
             "WHERE lr.run_id IN (SELECT runs.run_id FROM runs) ORDER BY lr.run_id DESC LIMIT 1"
         )
 
+    def _latest(self, table: str, key: str, value: str, full: bool) -> str:
+        """The latest committed row per (person_key, alias_label, key) of a ledger table (none
+        when `full`), its markers left out; reads the CTE `runs`."""
+        return f"""
+          SELECT l.person_key, l.alias_label, l.{key}, l.{value}
+          FROM (
+            SELECT lt.person_key, lt.alias_label, lt.{key}, lt.{value},
+              ROW_NUMBER() OVER (PARTITION BY lt.person_key, lt.alias_label, lt.{key} ORDER BY lt.updated_at DESC) AS n
+            FROM {self.t[table]} AS lt
+            WHERE lt.{key} IS NOT NULL AND lt.run_id IN (SELECT runs.run_id FROM runs){" AND 1 = 0" if full else ""}
+          ) AS l
+          WHERE l.n = 1
+        """
+
     def attribute_changes(self, full: bool) -> str:
         """(person_key, alias_label, attribute, entry) of every member that differs from the
         ledger's latest (full: from nothing)."""
-        a = self.t["attributes"]
         return f"""
         WITH runs AS ({self.visible}), latest AS (
-          SELECT l.person_key, l.alias_label, l.attribute, l.entry
-          FROM (
-            SELECT la.person_key, la.alias_label, la.attribute, la.entry,
-              ROW_NUMBER() OVER (PARTITION BY la.person_key, la.alias_label, la.attribute ORDER BY la.updated_at DESC) AS n
-            FROM {a} AS la
-            WHERE la.attribute IS NOT NULL AND la.run_id IN (SELECT runs.run_id FROM runs){" AND 1 = 0" if full else ""}
-          ) AS l
-          WHERE l.n = 1
+          {self._latest("attributes", "attribute", "entry", full)}
         ), cur AS (
           {self._template("sync_user_state")}
         )
@@ -137,17 +143,11 @@ class Ledger:
 
     def link_changes(self, full: bool, t0: dt.datetime) -> str:
         """(person_key, alias_label, account_id, linked, payload) of every link made or gone."""
-        e = self.t["events"]
         return f"""
         WITH runs AS ({self.visible}), linked AS (
-          SELECT l.person_key, l.alias_label, l.account_id
-          FROM (
-            SELECT le.person_key, le.alias_label, le.account_id, le.linked,
-              ROW_NUMBER() OVER (PARTITION BY le.person_key, le.alias_label, le.account_id ORDER BY le.updated_at DESC) AS n
-            FROM {e} AS le
-            WHERE le.account_id IS NOT NULL AND le.run_id IN (SELECT runs.run_id FROM runs){" AND 1 = 0" if full else ""}
-          ) AS l
-          WHERE l.n = 1 AND l.linked
+          SELECT k.person_key, k.alias_label, k.account_id
+          FROM ({self._latest("events", "account_id", "linked", full)}) AS k
+          WHERE k.linked
         ), cur AS (
           SELECT s.person_key, s.alias_label, s.account_id, MIN(s.payload) AS payload
           FROM ({self._template("sync_user_links")}) AS s

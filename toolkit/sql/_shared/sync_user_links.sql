@@ -1,6 +1,7 @@
 {#- The account links the CDI events sync reports, for `b2b sync run` (not a view): one row per
     (person, business account) link of the accounts view, with the account_linked event that a
     new link sends. Keys as in sync_user_state.sql. -#}
+{% import '_links.sql' as links with context %}
 {% set alias = user_sync.identifier == 'alias' %}
 SELECT
 {% if alias %}
@@ -11,14 +12,5 @@ SELECT
   '' AS alias_label,
 {% endif %}
   ba.account_id,
-  B2B_JSON_OBJECT(
-    'name', 'account_linked',
-    'time', B2B_ISO8601(ba.linked_at),
-    'properties', B2B_JSON_OBJECT('account_id', ba.account_id)
-  ) AS payload
-FROM {{ view('accounts') }} AS ba
-{% if alias %}
-JOIN {{ view('contacts') }} AS bc
-  ON bc.user_id = ba.user_id
-{% endif %}
-WHERE B2B_IS_NOT_TRUE(ba.is_person_account)
+  {{ links.linked_event() }} AS payload
+{{ links.links_from(alias) }}
