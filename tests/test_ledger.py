@@ -97,10 +97,23 @@ def ledger_engine(
                 account="fake", user="fake", password="fake", database="ANALYTICS", schema="PUBLIC"
             )
 
+        def drop_ledger() -> None:  # the emulator's database lives as long as the session
+            conn = connect()
+            try:
+                renderer = ProjectContext(project).renderer()
+                for name in ("runs", "attributes", "events"):
+                    conn.cursor().execute(
+                        f"DROP TABLE IF EXISTS {renderer.ledger(name).sql(dialect='snowflake')}"
+                    )
+            finally:
+                conn.close()
+
+        drop_ledger()
         try:
             yield project, _snowflake_loader(connect)
-        finally:  # the session's org, as other tests expect it
+        finally:  # the session's org, as other tests expect it, and no ledger
             _snowflake_loader(connect)(org_tables, {k[1] for k in org_tables})
+            drop_ledger()
 
 
 def test_ten_days_cost_exactly_the_floor(ledger_engine: tuple[Path, Loader], org_tables: dict) -> None:
