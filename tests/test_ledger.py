@@ -339,3 +339,30 @@ def test_two_concurrent_runs_append_each_change_once(
     assert sorted(r.data_points for r in results) == [0, due.data_points]
     assert sum(r.events for r in results) == due.events
     assert sorted(r.run_id is None for r in results) == [False, True]
+
+
+@pytest.mark.slow
+def test_sync_run_cli_says_one_line_and_refuses_clearly(project: Path) -> None:
+    """View mode: exit 2 naming the key. No ledger yet: a dry run is read only and says to apply
+    (exit 3). Then one summary line per run, and a run with nothing new appends nothing."""
+    import duckdb
+    from test_config import run_b2b
+
+    pd = ["--project-dir", str(project)]
+    result = run_b2b("sync", "run", *pd)
+    assert result.returncode == 2 and "output.user_sync.mode is 'view'" in result.stderr
+    assert "Traceback" not in result.stderr
+    user_sync_mode(project, "ledger")
+    result = run_b2b("sync", "run", "--dry-run", *pd)
+    assert result.returncode == 3 and "b2b apply" in result.stderr and "Traceback" not in result.stderr
+    con = duckdb.connect(str(project / DEMO_DB), read_only=True)
+    assert con.execute(
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_name LIKE '%ledger%'"
+    ).fetchone() == (0,)
+    con.close()
+    assert run_b2b("apply", *pd).returncode == 0
+    first = run_b2b("sync", "run", *pd)
+    assert first.returncode == 0 and len(first.stdout.strip().splitlines()) == 1
+    assert first.stdout.startswith("sync run on 'dev': appended ") and "data points" in first.stdout
+    again = run_b2b("sync", "run", *pd)
+    assert again.returncode == 0 and "nothing appended" in again.stdout

@@ -32,6 +32,7 @@ from toolkit.dialects import PROFILE_DIALECT, TargetDialect, get_or_raise
 from toolkit.errors import ConfigError, WarehouseError
 from toolkit.ledger_tables import COLUMNS, ledger_ddl, uses_ledger
 from toolkit.render import ViewRenderer
+from toolkit.validate.guard import ensure_read_only
 from toolkit.warehouse.base import Adapter
 
 #: where the engine can serialise two runs inside their transactions (others: the base check)
@@ -300,23 +301,25 @@ def sync_run(
 
         def run(canonical: str, fetch: bool = False) -> list[tuple[Any, ...]]:
             sql = ledger.sql(canonical)
+            if dry_run:  # a dry run reads, and only reads
+                sql = ensure_read_only(sql, dialect.sqlglot_name, "sync run --dry-run")
             done.append(sql)
             if fetch:
                 return adapter.fetchall(sql)
             adapter.execute(sql)
             return []
 
-        progress("the ledger's tables")
-        for ddl in ledger_ddl(ctx.config, ledger.renderer, dialect):
-            done.append(ddl)
-            adapter.execute(ddl)
         if dry_run:
-            t0 = _start(run(ledger.base(), fetch=True))[1]
+            t0 = _start(_read_base(adapter, ledger, run))[1]
             progress("counting what the next run would append")
             points, people, events = (int(v or 0) for v in run(ledger.dry_counts(full, t0), fetch=True)[0])
             return RunResult(
                 ctx.target.name, None, people, points, events, full, True, time.perf_counter() - started, done
             )
+        progress("the ledger's tables")
+        for ddl in ledger_ddl(ctx.config, ledger.renderer, dialect):
+            done.append(ddl)
+            adapter.execute(ddl)
         with adapter.transaction():
             lock = LOCKS.get(dialect.name)
             if lock:
