@@ -366,3 +366,28 @@ def test_sync_run_cli_says_one_line_and_refuses_clearly(project: Path) -> None:
     assert first.stdout.startswith("sync run on 'dev': appended ") and "data points" in first.stdout
     again = run_b2b("sync", "run", *pd)
     assert again.returncode == 0 and "nothing appended" in again.stdout
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "postgres", "redshift", "snowflake", "databricks", "bigquery"])
+def test_dry_run_statements_pass_the_read_only_guard_in_every_dialect(project: Path, dialect: str) -> None:
+    """`sync run --dry-run` sends only what the validator's guard lets through: one query, no
+    write, allowed functions only (the JSON builders each dialect emits included)."""
+    import datetime as dt
+
+    from toolkit.dialects import get_or_raise
+    from toolkit.ledger.run import Ledger
+    from toolkit.validate.guard import ensure_read_only
+
+    user_sync_mode(project, "ledger")
+    target = get_or_raise(dialect)
+    ledger = Ledger(ProjectContext(project), target)
+    for statement in (
+        ledger.base(),
+        ledger.dry_counts(False, dt.datetime(2026, 12, 5)),
+        ledger.dry_counts(True, dt.datetime(2026, 12, 5)),
+    ):
+        ensure_read_only(ledger.sql(statement), target.sqlglot_name, "sync run --dry-run")
+    with pytest.raises(Exception, match="write|INSERT|refused"):
+        ensure_read_only(
+            ledger.sql(ledger.insert_attributes("r", dt.datetime(2026, 12, 5), False)), target.sqlglot_name
+        )

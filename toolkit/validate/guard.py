@@ -76,6 +76,14 @@ ENGINE_FUNCTIONS = frozenset(
         "len",
         "nvl",
         "ifnull",
+        # the JSON object builders of B2B_JSON_OBJECT (sync run --dry-run compares payloads)
+        "json_object",
+        "json_build_object",
+        "object_construct_keep_null",
+        "object",
+        "named_struct",
+        "json_serialize",
+        "to_microseconds",
     }
 )
 # table sources that expand a column's value into rows (the sync preview counts payload keys)
