@@ -375,6 +375,7 @@ def test_dry_run_statements_pass_the_read_only_guard_in_every_dialect(project: P
     import datetime as dt
 
     from toolkit.dialects import get_or_raise
+    from toolkit.errors import UnsafeSQLError
     from toolkit.ledger.run import Ledger
     from toolkit.validate.guard import ensure_read_only
 
@@ -387,7 +388,7 @@ def test_dry_run_statements_pass_the_read_only_guard_in_every_dialect(project: P
         ledger.dry_counts(True, dt.datetime(2026, 12, 5)),
     ):
         ensure_read_only(ledger.sql(statement), target.sqlglot_name, "sync run --dry-run")
-    with pytest.raises(Exception, match="write|INSERT|refused"):
+    with pytest.raises(UnsafeSQLError, match=r"refused"):
         ensure_read_only(
             ledger.sql(ledger.insert_attributes("r", dt.datetime(2026, 12, 5), False)), target.sqlglot_name
         )
