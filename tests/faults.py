@@ -29,16 +29,7 @@ main(["apply", "--project-dir", sys.argv[3]])
 def start_paused_apply(
     project: Path, after_statements: int = 3, pause_s: float = 30.0
 ) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(after_statements), str(pause_s), str(project)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    assert "PAUSED" in line, line + (proc.stderr.read() if proc.stderr else "")
-    return proc
+    return _paused(CHILD, after_statements, pause_s, project)
 
 
 VALIDATE_CHILD = r"""
@@ -57,16 +48,7 @@ main(["validate", "--project-dir", sys.argv[2], "--format", "json"])
 
 
 def start_paused_validate(project: Path, pause_s: float = 30.0) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", VALIDATE_CHILD, str(pause_s), str(project)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    assert "PAUSED" in line, line + (proc.stderr.read() if proc.stderr else "")
-    return proc
+    return _paused(VALIDATE_CHILD, pause_s, project)
 
 
 SYNC_CHILD = r"""
@@ -89,15 +71,13 @@ main(["sync", "run", "--project-dir", sys.argv[2]])
 def start_paused_sync_run(project: Path, transactions: bool, pause_s: float = 30.0) -> subprocess.Popen[str]:
     """`b2b sync run` in a child that pauses after its events INSERT (the attributes' is done,
     the markers and the runs row are not)."""
+    return _paused(SYNC_CHILD, pause_s, project, "transactions" if transactions else "no-transactions")
+
+
+def _paused(code: str, *args: object) -> subprocess.Popen[str]:
+    """`code` in a child process, returned once it prints PAUSED."""
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            SYNC_CHILD,
-            str(pause_s),
-            str(project),
-            "transactions" if transactions else "no-transactions",
-        ],
+        [sys.executable, "-c", code, *map(str, args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -108,7 +108,8 @@ def plan_apply(ctx: ProjectContext, config: ProjectConfig | None = None) -> Appl
     ]
     reads = {(t.catalog, t.db) for t in read_tables}
     # the CRM's tables (the sync ledger's are b2b's own: its views read them, Braze need not)
-    ledger = {ctx.renderer(config).ledger(name).name.lower() for name in LEDGER_TABLES}
+    renderer = ctx.renderer(config)
+    ledger = {renderer.ledger(name).name.lower() for name in LEDGER_TABLES}
     sources = {t.sql(dialect=dialect.sqlglot_name): t for t in read_tables if t.name.lower() not in ledger}
     access = plan_access(ctx, config, dialect, [v.name for v in compiled], reads)
     grants = access.grants
@@ -148,7 +149,7 @@ def plan_apply(ctx: ProjectContext, config: ProjectConfig | None = None) -> Appl
         authorizations=access.authorizations,
         access_notes=access.notes,
         sources=[sources[k] for k in sorted(sources)],
-        ledger_ddl=ledger_ddl(config, ctx.renderer(config), dialect),
+        ledger_ddl=ledger_ddl(renderer, dialect),
     )
 
 

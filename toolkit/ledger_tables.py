@@ -7,15 +7,14 @@
 - events: one row per (run, person, account) link made or gone, with its event payload, plus
   one marker row per run (account_id NULL, payload `{}`).
 
-Created with IF NOT EXISTS (apply and `sync run` both ensure them); never dropped by b2b."""
+Created by `b2b apply` with IF NOT EXISTS; never dropped by b2b."""
 
 from __future__ import annotations
 
 from sqlglot import exp
 
-from toolkit.config.project import ProjectConfig
 from toolkit.dialects import TargetDialect
-from toolkit.render import ViewRenderer, qualified
+from toolkit.render import ViewRenderer
 
 COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "runs": (
@@ -49,21 +48,11 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def uses_ledger(config: ProjectConfig) -> bool:
-    sync = config.output.user_sync
-    return sync is not None and sync.mode == "ledger"
-
-
-def ledger_schema(config: ProjectConfig) -> exp.Table:
-    out = config.output
-    return qualified(out.database, (out.user_sync.ledger_schema if out.user_sync else None) or out.schema_)
-
-
-def ledger_ddl(config: ProjectConfig, renderer: ViewRenderer, dialect: TargetDialect) -> list[str]:
+def ledger_ddl(renderer: ViewRenderer, dialect: TargetDialect) -> list[str]:
     """CREATE SCHEMA / CREATE TABLE IF NOT EXISTS for the ledger (none in view mode)."""
-    if not uses_ledger(config):
+    if not renderer.ledger_mode:
         return []
-    out = [dialect.create_schema(ledger_schema(config))]
+    out = [dialect.create_schema(renderer.ledger_schema())]
     for name, columns in COLUMNS.items():
         schema = exp.Schema(
             this=renderer.ledger(name),

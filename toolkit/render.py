@@ -245,13 +245,19 @@ class ViewRenderer:
         sync = self.config.output.user_sync
         return sync is not None and sync.mode == "ledger"
 
+    def ledger_schema(self) -> exp.Table:
+        """Where the sync ledger lives: output.user_sync.ledger_schema, else the output schema."""
+        return qualified(self.config.output.database, self._ledger_schema_name())
+
     def ledger(self, name: str) -> exp.Table:
-        """One of the sync ledger's tables (runs, attributes, events): output.user_sync.ledger_schema,
-        else the output schema."""
+        """One of the sync ledger's tables (runs, attributes, events)."""
         out, sync = self.config.output, self.config.output.user_sync
-        schema = (sync.ledger_schema if sync else None) or out.schema_
         prefix = sync.ledger_prefix if sync and sync.ledger_prefix is not None else out.prefix
-        return qualified(out.database, schema, f"{prefix}ledger_{name}")
+        return qualified(out.database, self._ledger_schema_name(), f"{prefix}ledger_{name}")
+
+    def _ledger_schema_name(self) -> str:
+        sync = self.config.output.user_sync
+        return (sync.ledger_schema if sync else None) or self.config.output.schema_
 
     def _members(self, entity: str, alias: str) -> list[tuple[str, str]]:
         """(attribute, value SQL) of the entity's extra_fields, read from a view's columns."""
@@ -283,12 +289,12 @@ class ViewRenderer:
     def _extra_json(self, entity: str, alias: str, raw: bool = False) -> str:
         """`, 'attr', value` pairs for B2B_JSON_OBJECT: the entity's extra_fields, read from a
         view's columns (raw=False) or from the source table (raw=True)."""
-        pairs = []
-        source = self.sources[self.crm.entity_objects.get(entity, entity)]
-        for attr, col in sorted(source._obj.extras.items()):
-            value = source.column(alias, col) if raw else exp.column(ident(attr), table=ident(alias)).sql()
-            pairs.append(f", {exp.Literal.string(attr).sql()}, {value}")
-        return "".join(pairs)
+        if raw:
+            source = self.sources[self.crm.entity_objects.get(entity, entity)]
+            members = [(attr, source.column(alias, col)) for attr, col in sorted(source._obj.extras.items())]
+        else:
+            members = self._members(entity, alias)
+        return "".join(f", {exp.Literal.string(attr).sql()}, {value}" for attr, value in members)
 
     def _mapping(self) -> dict[str, Any]:
         m = self.config.identity.mapping

@@ -7,11 +7,12 @@ One run, in one transaction where the engine has them:
    ledger's latest for it (a member gone is appended as `"name":null`), each person's rows
    at one UPDATED_AT: the run's start plus the person's rank in microseconds;
 4. one INSERT ... SELECT of every link made (account_linked) or gone (account_unlinked);
-5. one marker row per table after the run's last row (see toolkit.ledger_tables.py);
+5. one marker row per table after the run's last row (see toolkit/ledger_tables.py);
 6. the runs row, last. Before it, the base is read again: a run that another committed in the
    meantime stops (exit 3) and leaves nothing visible.
 
-Nothing leaves the warehouse but the counts. A run that finds no change appends nothing. On an
+`b2b apply` creates the ledger's tables; a run only appends. Nothing leaves the warehouse but
+the counts. A run that finds no change appends nothing. On an
 engine without transactions (Spark) a run killed mid-way leaves rows that no view reads (no
 runs row); the next run ignores them and `b2b sync compact` deletes them.
 """
@@ -30,7 +31,7 @@ import sqlglot
 from toolkit.context import ProjectContext
 from toolkit.dialects import PROFILE_DIALECT, TargetDialect, get_or_raise
 from toolkit.errors import ConfigError, WarehouseError
-from toolkit.ledger_tables import COLUMNS, ledger_ddl, uses_ledger
+from toolkit.ledger_tables import COLUMNS
 from toolkit.render import ViewRenderer
 from toolkit.validate.guard import ensure_read_only
 from toolkit.warehouse.base import Adapter
@@ -278,7 +279,7 @@ def require_ledger(ctx: ProjectContext) -> None:
             f"{ctx.project.path}: output.user_sync is not set, so there is no sync ledger",
             hint="set output.user_sync: {identifier: external_id} (mode: ledger is the default), then `b2b apply`",
         )
-    if not uses_ledger(ctx.config):
+    if not ctx.renderer().ledger_mode:
         raise ConfigError(
             f"{ctx.project.path}: output.user_sync.mode is 'view': the CDI views compute every payload at Braze's "
             "read, and there is no ledger to run",
@@ -316,16 +317,10 @@ def sync_run(
             return RunResult(
                 ctx.target.name, None, people, points, events, full, True, time.perf_counter() - started, done
             )
-        progress("the ledger's tables")
-        for ddl in ledger_ddl(ctx.config, ledger.renderer, dialect):
-            done.append(ddl)
-            adapter.execute(ddl)
         with adapter.transaction():
-            lock = LOCKS.get(dialect.name)
-            if lock:
-                done.append(lock.format(runs=ledger.t["runs"]))
-                adapter.execute(done[-1])
-            base, t0 = _start(run(ledger.base(), fetch=True))
+            lock = LOCKS[dialect.name].format(runs=ledger.t["runs"]) if dialect.name in LOCKS else None
+            done += [lock] if lock else []
+            base, t0 = _start(_read_base(adapter, ledger, run, lock))
             run_id = new_run_id(_utcnow())
             progress("appending the attributes that changed")
             run(ledger.insert_attributes(run_id, t0, full))
@@ -348,10 +343,13 @@ def sync_run(
 
 
 def _read_base(
-    adapter: Adapter, ledger: Ledger, run: Callable[..., list[tuple[Any, ...]]]
+    adapter: Adapter, ledger: Ledger, run: Callable[..., list[tuple[Any, ...]]], lock: str | None = None
 ) -> list[tuple[Any, ...]]:
-    """The last committed run; a ledger whose tables are missing says so (apply creates them)."""
+    """The last committed run, after taking `lock` (the engine's own SQL) when given; a ledger
+    whose tables are missing says so (apply creates them)."""
     try:
+        if lock:
+            adapter.execute(lock)
         return run(ledger.base(), fetch=True)
     except WarehouseError as exc:
         raise WarehouseError(
