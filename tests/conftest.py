@@ -31,14 +31,49 @@ ENGINE_FIXTURES = {
 }
 
 
-#: the files that hold the longest engine tests, first: pytest-xdist (--dist loadfile) hands files
-#: out in collection order, so a long file collected last leaves one worker busy alone at the end
-LONG_FILES = ("test_conformance.py", "test_sync.py", "test_hubspot.py", "test_spark.py", "test_source.py")
+#: one JVM of each kind per test session, not per worker. Under `--dist loadfile`, pytest-xdist
+#: hands out whole files; this groups instead every test that runs on the Spark Connect server into
+#: one unit, and every test on the local Spark session into another, so that one worker starts the
+#: server (and loads its org) and one starts the local session, each once. The two run side by side
+#: on the two workers, first (they are the longest), and the other files fill in around them.
+ENGINE_GROUPS = (("spark_connect", "spark-connect"), ("spark", "spark-local"))
+
+
+def engine_group(nodeid: str) -> str | None:
+    """The xdist unit a test belongs to, by its id (the controller sees ids, not fixtures)."""
+    name = nodeid.lower()
+    return next((group for needle, group in ENGINE_GROUPS if needle in name), None)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class EngineGroupScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return engine_group(nodeid) or super()._split_scope(nodeid)
+
+    config.option.loadscopereorder = False  # collection order (below), not the units' sizes
+    return EngineGroupScheduling(config, log)
+
+
+#: after the engine groups, the files that hold the longest tests, first: a long file handed out
+#: last leaves one worker busy alone at the end
+LONG_FILES = ("test_ledger.py", "test_conformance.py", "test_sync.py", "test_hubspot.py", "test_source.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    groups = [group for _, group in ENGINE_GROUPS]
     rank = {name: i for i, name in enumerate(LONG_FILES)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FILES)))  # stable within a file
+
+    def order(item: pytest.Item) -> tuple[int, int]:
+        group = engine_group(item.nodeid)
+        if group is not None:
+            return 0, groups.index(group)
+        return 1, rank.get(item.path.name, len(LONG_FILES))
+
+    items.sort(key=order)  # stable within a file
     for item in items:
         for fixture in getattr(item, "fixturenames", ()):
             if fixture in ENGINE_FIXTURES:

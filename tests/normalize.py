@@ -9,11 +9,25 @@ import json
 from typing import Any
 
 ARRAY_COLUMNS = {"opportunity_ids"}
+#: JSON text (the CDI views' payloads): compared as the document, not as this engine's spelling
+JSON_COLUMNS = {"payload"}
+
+
+def _canon(doc: Any) -> Any:
+    if isinstance(doc, dict):
+        return {k: _canon(v) for k, v in sorted(doc.items())}
+    if isinstance(doc, list):
+        return [_canon(v) for v in doc]
+    if isinstance(doc, int | float) and not isinstance(doc, bool):
+        return format(decimal.Decimal(str(doc)).quantize(decimal.Decimal("0.01")), "f")
+    return doc
 
 
 def norm_value(column: str, value: Any) -> Any:
     if value is None:
         return None
+    if column in JSON_COLUMNS:
+        return json.dumps(_canon(json.loads(value) if isinstance(value, str) else value))
     if column in ARRAY_COLUMNS:
         if isinstance(value, str):  # Snowflake returns ARRAY as JSON text; Redshift/Fabric build JSON text
             value = json.loads(value)
@@ -23,6 +37,8 @@ def norm_value(column: str, value: Any) -> Any:
     if isinstance(value, int | float | decimal.Decimal):
         return format(decimal.Decimal(str(value)).quantize(decimal.Decimal("0.01")), "f")
     if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.UTC)
         return value.replace(tzinfo=None).isoformat(sep=" ")
     if isinstance(value, datetime.date):
         return value.isoformat()

@@ -11,14 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import pg_profiles, snowflake_profiles, spark_profiles
+from conftest import pg_profiles, snowflake_profiles, spark_profiles, user_sync_mode
 from normalize import checksum
 
 from toolkit.apply import apply
-from toolkit.config.project import ENTITIES
+from toolkit.config.project import CATALOG_ENTITIES, ENTITIES, SYNC_ENTITIES
 from toolkit.context import ProjectContext
+from toolkit.ledger.run import sync_run
 from toolkit.validate.runner import ValidationReport, run_validation
 
+#: the views compared on every engine: the five, and the copy path's (the demo project turns the
+#: catalogs and the user sync on; the sync views here are the view mode's, computed at each read)
+COMPARED = ENTITIES + CATALOG_ENTITIES + SYNC_ENTITIES
 RESULTS = Path(
     os.environ.get(
         "B2B_CONFORMANCE_OUT", Path(__file__).resolve().parent.parent / "build" / "conformance.json"
@@ -62,10 +66,32 @@ def reference(org_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     ctx = ProjectContext(d)
     apply(ctx)
     sums = {}
-    for entity in ENTITIES:
+    for entity in COMPARED:
         cols, rows = _fetch(ctx, entity, None)
         sums[entity] = (cols, checksum(cols, rows))
-    yield d, {"sums": sums, "report": run_validation(ProjectContext(d))}
+    yield d, {"sums": sums, "report": run_validation(ProjectContext(d)), "preview": _preview(ctx)}
+
+
+def _preview(ctx: ProjectContext) -> list[dict[str, Any]]:
+    """`b2b sync preview` of a first sync: rows and data points per sync view."""
+    from toolkit.sync_preview import sync_preview
+
+    return [vars(v) for v in sync_preview(ctx, None).views]
+
+
+@pytest.fixture(scope="module")
+def ledger_reference(org_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The demo project in ledger mode on DuckDB after its first `b2b sync run`: that run's
+    numbers and validate's (the sync checks read the views over the ledger)."""
+    import shutil
+
+    d = tmp_path_factory.mktemp("ledger-reference")
+    for name in ("b2b_project.yml", "profiles.yml", "demo.duckdb"):
+        shutil.copy(org_dir / name, d / name)
+    user_sync_mode(d, "ledger")
+    apply(ProjectContext(d))
+    run = sync_run(ProjectContext(d))
+    return d, {"run": run, "report": run_validation(ProjectContext(d))}
 
 
 @pytest.fixture
@@ -104,12 +130,14 @@ def test_views_match_duckdb_reference(
     ctx = ProjectContext(engine_dir)
     plan = apply(ctx)
     assert plan.dialect == {"spark": "databricks"}.get(engine, engine)
-    for entity in ENTITIES:
+    for entity in COMPARED:
         cols, want = reference[1]["sums"][entity]
         _, rows = _fetch(ctx, entity, cols)
         got = checksum(cols, rows)
         _record(engine, entity, "pass" if got == want else "FAIL")
         assert got == want, f"{engine} {entity}: {got[0]} rows vs {want[0]} in DuckDB (checksums differ)"
+    # what a first Braze sync would read and cost, counted in the warehouse (one statement)
+    assert _preview(ctx) == reference[1]["preview"]
 
 
 # Spark's validate numbers are asserted through Spark Connect (the same databricks SQL, the same
@@ -132,18 +160,29 @@ def test_validate_counts_match_duckdb(engine_dir: Path, reference: tuple[Path, d
 @pytest.mark.spark
 @pytest.mark.slow
 def test_spark_connect_apply_validate_preview_in_separate_processes(
-    spark_connect: Any, project: Path, reference: tuple[Path, dict]
+    spark_connect: Any, project: Path, reference: tuple[Path, dict], ledger_reference: tuple[Path, dict]
 ) -> None:
-    """Spark Connect: apply, validate and a segment preview, each its own `b2b` process against
-    one server: the views the first process made are there for the next, with DuckDB's rows and
-    DuckDB's validate numbers."""
+    """Spark Connect: apply, the ledger's first sync run, validate and a segment preview, each its
+    own `b2b` process against one server: what the first process made is there for the next, with
+    DuckDB's rows, DuckDB's run and DuckDB's validate numbers. In ledger mode (the default): Spark's
+    view-mode sync views are held to DuckDB's rows in test_views_match_duckdb_reference[spark]."""
     from test_config import run_b2b
 
+    user_sync_mode(project, "ledger")
     spark_connect.write_profiles(project)
     pd = ["--project-dir", str(project)]
     result = run_b2b("apply", *pd)
     assert result.returncode == 0, result.stderr + spark_connect.log()
     assert "staged" in result.stdout and "transaction" not in result.stdout
+    result = run_b2b("sync", "run", *pd, "--format", "json")
+    assert result.returncode == 0, result.stderr + spark_connect.log()
+    first, want_run = json.loads(result.stdout), ledger_reference[1]["run"]
+    assert first["run_id"] and first["full"] is False
+    assert (first["attribute_rows"], first["attribute_data_points"], first["event_rows"]) == (
+        want_run.people,
+        want_run.data_points,
+        want_run.events,
+    )
     result = run_b2b("validate", *pd, "--format", "json")
     assert result.returncode == 1, result.stderr  # the org's planted defects fail error checks
     got = {
@@ -155,10 +194,13 @@ def test_spark_connect_apply_validate_preview_in_separate_processes(
         )
         for c in json.loads(result.stdout)["checks"]
     }
-    assert got == _counts(reference[1]["report"])
+    assert got == _counts(ledger_reference[1]["report"])
     # metadata reads count too: Spark's catalog (DESCRIBE per CRM table, SHOW TBLPROPERTIES per
     # view) returns a few dozen rows more than information_schema; none grows with the data
-    assert json.loads(result.stdout)["summary"]["rows_fetched"] <= reference[1]["report"].rows_fetched + 60
+    assert (
+        json.loads(result.stdout)["summary"]["rows_fetched"]
+        <= ledger_reference[1]["report"].rows_fetched + 60
+    )
     result = run_b2b("segment", "preview", "software_open_pipeline", *pd)
     assert result.returncode == 0, result.stderr
     duck = run_b2b("segment", "preview", "software_open_pipeline", "--project-dir", str(reference[0]))
