@@ -31,12 +31,13 @@ ENGINE_FIXTURES = {
 }
 
 
-#: one JVM of each kind per test session, not per worker. Under `--dist loadfile`, pytest-xdist
-#: hands out whole files; this groups instead every test that runs on the Spark Connect server into
-#: one unit, and every test on the local Spark session into another, so that one worker starts the
-#: server (and loads its org) and one starts the local session, each once. The two run side by side
-#: on the two workers, first (they are the longest), and the other files fill in around them.
-ENGINE_GROUPS = (("spark_connect", "spark-connect"), ("spark", "spark-local"))
+#: one JVM of each kind per test session, not per worker, and never two at once. Under
+#: `--dist loadfile`, pytest-xdist hands out whole files; this hands out instead every test on the
+#: Spark Connect server and every test on the local Spark session as one unit, first (it is the
+#: longest): one worker starts the server (and loads its org) and the local session, each once,
+#: and runs them one after the other while the other worker runs the files without a JVM. Two
+#: JVMs side by side on 2 cores slowed each other by 1.6-1.9x (issue 30's note, session 18).
+ENGINE_GROUPS = (("spark_connect", "jvm"), ("spark", "jvm"))
 
 
 def engine_group(nodeid: str) -> str | None:
@@ -58,19 +59,22 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     return EngineGroupScheduling(config, log)
 
 
-#: after the engine groups, the files that hold the longest tests, first: a long file handed out
-#: last leaves one worker busy alone at the end
-LONG_FILES = ("test_ledger.py", "test_conformance.py", "test_sync.py", "test_hubspot.py", "test_source.py")
+#: after the JVM unit, the files that hold the longest tests, first: a long file handed out last
+#: leaves one worker busy alone at the end. xdist queues two units per worker at the start (the
+#: 1st and 3rd to one, the 2nd and 4th to the other), so the 3rd, which waits behind the JVM unit,
+#: is a short file
+LONG_FILES = ("test_ledger.py", "test_config.py", "test_conformance.py", "test_sync.py", "test_hubspot.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    groups = [group for _, group in ENGINE_GROUPS]
+    needles = [needle for needle, _ in ENGINE_GROUPS]
     rank = {name: i for i, name in enumerate(LONG_FILES)}
 
     def order(item: pytest.Item) -> tuple[int, int]:
-        group = engine_group(item.nodeid)
-        if group is not None:
-            return 0, groups.index(group)
+        name = item.nodeid.lower()
+        needle = next((i for i, n in enumerate(needles) if n in name), None)
+        if needle is not None:  # the Connect tests first, then the local session's
+            return 0, needle
         return 1, rank.get(item.path.name, len(LONG_FILES))
 
     items.sort(key=order)  # stable within a file
