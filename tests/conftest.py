@@ -55,7 +55,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
         def _split_scope(self, nodeid: str) -> str:
             return engine_group(nodeid) or super()._split_scope(nodeid)
 
-    config.option.loadscopereorder = False  # collection order (below), not the units' sizes
+        def schedule(self) -> None:
+            # with a JVM unit: collection order (below), so that it starts first; without one
+            # (`make test-fast`), xdist's own order, the units with the most tests first
+            ids = next(iter(self.registered_collections.values()), [])
+            self.config.option.loadscopereorder = not any(engine_group(n) for n in ids)
+            super().schedule()
+
     return EngineGroupScheduling(config, log)
 
 

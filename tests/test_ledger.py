@@ -67,7 +67,8 @@ def _snowflake_loader(tables_of: Callable[[], Any]) -> Loader:
 
 @pytest.fixture(
     params=[
-        "duckdb",
+        # 7-8 s each on DuckDB: over `make test-fast`'s 5 s rule (the CLI test below runs there)
+        pytest.param("duckdb", marks=pytest.mark.slow),
         pytest.param("postgres", marks=pytest.mark.postgres),
         pytest.param("snowflake", marks=pytest.mark.snowflake),
     ]

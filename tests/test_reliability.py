@@ -39,6 +39,7 @@ def _set(project: Path, key_line: str, value: str) -> None:
 # view's quoting, with the schema, the prefix, a segment name and a literal, is the 300-example
 # property in test_hostile_config.py (both: every dialect). At 200 examples here this one test
 # took 221 s of the suite (issue 30).
+@pytest.mark.slow  # 14 s: `make test-fast` keeps the 300-example property in test_hostile_config.py
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(schema=hostile_names, prefix=hostile_names)
 def test_hostile_names_are_quoted_or_rejected(project: Path, schema: str, prefix: str) -> None:
@@ -77,6 +78,7 @@ def _drop_example_schema(name: str, dialect: str) -> str:
 # below); the names' quoting is exercised at 300 examples by test_hostile_config.py and on the
 # users view by the property above. The prefix is a plain name since issue 33 (it
 # becomes file names and comment headers), so the hostile name is the schema's.
+@pytest.mark.slow  # 6-7 s (12 whole applies)
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=hostile_names)
 def test_hostile_names_apply_on_duckdb_and_nothing_else_runs(project: Path, name: str) -> None:

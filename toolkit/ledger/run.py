@@ -42,6 +42,9 @@ LOCKS = {
     "redshift": "LOCK {runs}",
 }
 MICRO = dt.timedelta(microseconds=1)
+#: engines with a value-at-max aggregate (sqlglot writes ARG_MAX as DuckDB's ARG_MAX, Snowflake's
+#: and Spark's MAX_BY); the others rank with ROW_NUMBER
+ARG_MAX_DIALECTS = {"duckdb", "snowflake", "databricks"}
 
 
 @dataclass
@@ -111,14 +114,23 @@ class Ledger:
 
     def _latest(self, table: str, key: str, value: str, full: bool) -> str:
         """The latest committed row per (person_key, alias_label, key) of a ledger table (none
-        when `full`), its markers left out; reads the CTE `runs`."""
+        when `full`), its markers left out; reads the CTE `runs`. An aggregate (ARG_MAX, MAX_BY)
+        where the engine has one: a hash aggregate, where ROW_NUMBER sorts every ledger row."""
+        where = f"lt.{key} IS NOT NULL AND lt.run_id IN (SELECT runs.run_id FROM runs){' AND 1 = 0' if full else ''}"
+        if self.dialect.name in ARG_MAX_DIALECTS:
+            return f"""
+          SELECT lt.person_key, lt.alias_label, lt.{key}, ARG_MAX(lt.{value}, lt.updated_at) AS {value}
+          FROM {self.t[table]} AS lt
+          WHERE {where}
+          GROUP BY lt.person_key, lt.alias_label, lt.{key}
+        """
         return f"""
           SELECT l.person_key, l.alias_label, l.{key}, l.{value}
           FROM (
             SELECT lt.person_key, lt.alias_label, lt.{key}, lt.{value},
               ROW_NUMBER() OVER (PARTITION BY lt.person_key, lt.alias_label, lt.{key} ORDER BY lt.updated_at DESC) AS n
             FROM {self.t[table]} AS lt
-            WHERE lt.{key} IS NOT NULL AND lt.run_id IN (SELECT runs.run_id FROM runs){" AND 1 = 0" if full else ""}
+            WHERE {where}
           ) AS l
           WHERE l.n = 1
         """
