@@ -37,13 +37,14 @@ ENGINE_FIXTURES = {
 #: longest): one worker starts the server (and loads its org) and the local session, each once,
 #: and runs them one after the other while the other worker runs the files without a JVM. Two
 #: JVMs side by side on 2 cores slowed each other by 1.6-1.9x (issue 30's note, session 18).
-ENGINE_GROUPS = (("spark_connect", "jvm"), ("spark", "jvm"))
+JVM_TESTS = ("spark_connect", "spark")  # in a test's id, in the order they run
 
 
-def engine_group(nodeid: str) -> str | None:
-    """The xdist unit a test belongs to, by its id (the controller sees ids, not fixtures)."""
+def jvm_rank(nodeid: str) -> int | None:
+    """Where a test runs in the JVM unit (None: not in it), by its id: the controller sees ids,
+    not fixtures."""
     name = nodeid.lower()
-    return next((group for needle, group in ENGINE_GROUPS if needle in name), None)
+    return next((i for i, needle in enumerate(JVM_TESTS) if needle in name), None)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
@@ -53,13 +54,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
     class EngineGroupScheduling(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return engine_group(nodeid) or super()._split_scope(nodeid)
+            return "jvm" if jvm_rank(nodeid) is not None else super()._split_scope(nodeid)
 
         def schedule(self) -> None:
             # with a JVM unit: collection order (below), so that it starts first; without one
             # (`make test-fast`), xdist's own order, the units with the most tests first
             ids = next(iter(self.registered_collections.values()), [])
-            self.config.option.loadscopereorder = not any(engine_group(n) for n in ids)
+            self.config.option.loadscopereorder = all(jvm_rank(n) is None for n in ids)
             super().schedule()
 
     return EngineGroupScheduling(config, log)
@@ -73,15 +74,11 @@ LONG_FILES = ("test_ledger.py", "test_config.py", "test_conformance.py", "test_s
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    needles = [needle for needle, _ in ENGINE_GROUPS]
     rank = {name: i for i, name in enumerate(LONG_FILES)}
 
     def order(item: pytest.Item) -> tuple[int, int]:
-        name = item.nodeid.lower()
-        needle = next((i for i, n in enumerate(needles) if n in name), None)
-        if needle is not None:  # the Connect tests first, then the local session's
-            return 0, needle
-        return 1, rank.get(item.path.name, len(LONG_FILES))
+        jvm = jvm_rank(item.nodeid)  # the Connect tests first, then the local session's
+        return (0, jvm) if jvm is not None else (1, rank.get(item.path.name, len(LONG_FILES)))
 
     items.sort(key=order)  # stable within a file
     for item in items:
@@ -127,14 +124,19 @@ def org_tables(org_dir: Path) -> dict:
     return loaders.duckdb_tables(str(org_dir / DEMO_DB))
 
 
-@pytest.fixture
-def project(tmp_path: Path, org_dir: Path) -> Path:
-    """A fresh, writable copy of the demo project and its database."""
+def copy_project(org_dir: Path, directory: Path) -> Path:
+    """A writable copy of the demo project and its database in `directory`."""
     import shutil
 
     for name in ("b2b_project.yml", "profiles.yml", DEMO_DB):
-        shutil.copy(org_dir / name, tmp_path / name)
-    return tmp_path
+        shutil.copy(org_dir / name, directory / name)
+    return directory
+
+
+@pytest.fixture
+def project(tmp_path: Path, org_dir: Path) -> Path:
+    """A fresh, writable copy of the demo project and its database."""
+    return copy_project(org_dir, tmp_path)
 
 
 @pytest.fixture(scope="session")

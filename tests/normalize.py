@@ -13,13 +13,17 @@ ARRAY_COLUMNS = {"opportunity_ids"}
 JSON_COLUMNS = {"payload"}
 
 
+def _number(value: int | float | decimal.Decimal) -> str:
+    return format(decimal.Decimal(str(value)).quantize(decimal.Decimal("0.01")), "f")
+
+
 def _canon(doc: Any) -> Any:
     if isinstance(doc, dict):
         return {k: _canon(v) for k, v in sorted(doc.items())}
     if isinstance(doc, list):
         return [_canon(v) for v in doc]
     if isinstance(doc, int | float) and not isinstance(doc, bool):
-        return format(decimal.Decimal(str(doc)).quantize(decimal.Decimal("0.01")), "f")
+        return _number(doc)
     return doc
 
 
@@ -35,7 +39,7 @@ def norm_value(column: str, value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float | decimal.Decimal):
-        return format(decimal.Decimal(str(value)).quantize(decimal.Decimal("0.01")), "f")
+        return _number(value)
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(datetime.UTC)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import pg_profiles, snowflake_profiles, spark_profiles, user_sync_mode
+from conftest import copy_project, pg_profiles, snowflake_profiles, spark_profiles, user_sync_mode
 from normalize import checksum
 
 from toolkit.apply import apply
@@ -60,11 +60,7 @@ def _fetch(ctx: ProjectContext, entity: str, columns: list[str] | None) -> tuple
 
 @pytest.fixture(scope="module")
 def reference(org_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict]]:
-    import shutil
-
-    d = tmp_path_factory.mktemp("reference")
-    for name in ("b2b_project.yml", "profiles.yml", "demo.duckdb"):
-        shutil.copy(org_dir / name, d / name)
+    d = copy_project(org_dir, tmp_path_factory.mktemp("reference"))
     ctx = ProjectContext(d)
     apply(ctx)
     sums = {}
@@ -85,11 +81,7 @@ def _preview(ctx: ProjectContext) -> list[dict[str, Any]]:
 def ledger_reference(org_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """The demo project in ledger mode on DuckDB after its first `b2b sync run`: that run's
     numbers and validate's (the sync checks read the views over the ledger)."""
-    import shutil
-
-    d = tmp_path_factory.mktemp("ledger-reference")
-    for name in ("b2b_project.yml", "profiles.yml", "demo.duckdb"):
-        shutil.copy(org_dir / name, d / name)
+    d = copy_project(org_dir, tmp_path_factory.mktemp("ledger-reference"))
     user_sync_mode(d, "ledger")
     apply(ProjectContext(d))
     run = sync_run(ProjectContext(d))
