@@ -213,7 +213,8 @@ def spark_connect(
     org_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[spark_connect_server.SparkConnectServer]:
     """A Spark Connect server in its own JVM, with the small org loaded through a Connect client;
-    `b2b` commands in other processes reach it (and its catalog) as sc://127.0.0.1:<port>."""
+    `b2b` commands in other processes reach it (and its catalog) as sc://127.0.0.1:<port>. Its one
+    user, test_conformance's Spark Connect test, ends with ten days of edits to that org."""
     server = spark_connect_server.start()
     if server is None:
         if os.environ.get("CI"):

@@ -250,6 +250,18 @@ def model_state(model: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     }
 
 
+#: the model's payloads, links, Braze profiles and floor per day, per org (the edits are seeded,
+#: so an org's days are the same on every engine): computed once per process. Keyed by id(); the
+#: org is kept in the value, so its id is never reused while cached.
+Payloads = dict[str, dict[str, Any]]
+Day = tuple[Payloads, set[tuple[str, str]], Payloads, int]  # payloads, links, profiles, floor
+_MODELS: dict[int, tuple[Tables, list[Day]]] = {}
+
+
+def _model(tables: Tables) -> list[Day]:
+    return _MODELS.setdefault(id(tables), (tables, []))[1]
+
+
 def simulate(
     tables: Tables,
     days: int,
@@ -263,6 +275,7 @@ def simulate(
     the identifier and PAYLOAD of the rows with UPDATED_AT >= cursor (every row if None), as
     naive UTC datetimes."""
     braze = BrazeReader()
+    model = _model(tables)
     tables = copy.deepcopy(tables)
     before: dict[str, dict[str, Any]] = {}
     before_links: set[tuple[str, str]] = set()
@@ -271,7 +284,10 @@ def simulate(
         if day:
             load(tables, edit_day(tables, day))
         sync_run()
-        after, after_links = payloads(tables), links(tables)
+        if day == len(model):
+            after = payloads(tables)
+            model.append((after, links(tables), model_state(after), floor(before, after)))
+        after, after_links, want_state, want_floor = model[day]
         rows, points = braze.sync_attributes(read("attributes", braze.cursor["attributes"]))
         events = braze.sync_events(read("events", braze.cursor["events"]))
         want_events = Counter(
@@ -283,10 +299,10 @@ def simulate(
                 "day": day,
                 "rows": rows,
                 "data_points": points,
-                "floor": floor(before, after),
+                "floor": want_floor,
                 "events_read": sorted(events.elements()),
                 "events_due": sorted(want_events.elements()),
-                "profiles_equal_model": braze.state() == model_state(after),
+                "profiles_equal_model": braze.state() == want_state,
                 "changed_people": sum(1 for u in set(before) | set(after) if before.get(u) != after.get(u)),
             }
         )
@@ -333,24 +349,28 @@ def project_reader(
 
 
 def spark_connect_main(argv: list[str]) -> None:
-    """In a child process (pyspark refuses a remote session beside a local one): the demo org
-    copied into its own source schema on the Connect server, the project pointed there, and the
-    days simulated; prints the days as JSON. argv: project, remote, work dir, days."""
+    """In a child process (pyspark refuses a remote session beside a local one), on a project
+    that `b2b apply` and a first `b2b sync run` already reached on the Connect server: the core
+    views' checksums (columns given as JSON), then the days simulated, each day's edits written
+    into the server's source schema. Prints one JSON line: {"sums": ..., "days": ...}.
+    argv: project, remote, work dir, days, columns per view (JSON)."""
     import duckdb
     import loaders
+    from normalize import checksum
     from pyspark.sql import SparkSession
 
-    from toolkit.apply import apply
     from toolkit.context import ProjectContext
     from toolkit.ledger.run import sync_run
 
     project, remote, work, n_days = Path(argv[0]), argv[1], Path(argv[2]), int(argv[3])
-    source = "sf_ledger"
-    org = {
-        (source, t): v
-        for (s, t), v in loaders.duckdb_tables(str(project / "demo.duckdb")).items()
-        if s == "salesforce"
-    }
+    ctx = ProjectContext(project)
+    sums = {}
+    with ctx.adapter() as adapter:  # what Connect returns for the views, row for row
+        for entity, cols in json.loads(argv[4]).items():
+            view = ctx.renderer().view(entity).sql(dialect=adapter.dialect.sqlglot_name)
+            sums[entity] = list(checksum(cols, adapter.fetchall(f"SELECT {', '.join(cols)} FROM {view}")))
+    source = ctx.config.source.schema_
+    org = {k: v for k, v in loaders.duckdb_tables(str(project / "demo.duckdb")).items() if k[0] == "salesforce"}
 
     def load(tables: Tables, names: set[str]) -> None:
         day = work / "day.duckdb"
@@ -359,17 +379,20 @@ def spark_connect_main(argv: list[str]) -> None:
         loaders.load_duckdb(str(day), chosen)
         con = duckdb.connect(str(day))
         client = SparkSession.builder.remote(remote).getOrCreate()
-        client.sql(f"CREATE DATABASE IF NOT EXISTS {source}")
         for schema, table in chosen:
             path = work / f"{table}.parquet"
             con.execute(f'COPY "{schema}"."{table}" TO \'{path}\' (FORMAT parquet)')
             client.read.parquet(str(path)).write.mode("overwrite").saveAsTable(f"{source}.{table}")
         con.close()
 
-    load(org, {t for _, t in org})
-    apply(ProjectContext(project))
-    days = simulate(org, n_days, load, lambda: sync_run(ProjectContext(project)), project_reader(project))
-    print(json.dumps(days, default=str))
+    runs = iter(range(n_days + 1))
+
+    def run() -> None:
+        if next(runs):  # day 0's run is the `b2b sync run` the parent made
+            sync_run(ProjectContext(project))
+
+    days = simulate(org, n_days, load, run, project_reader(project))
+    print(json.dumps({"sums": sums, "days": days}, default=str))
 
 
 if __name__ == "__main__":

@@ -135,8 +135,8 @@ def test_views_match_duckdb_reference(
 
 
 # Spark's validate numbers are asserted through Spark Connect (the same databricks SQL, the same
-# org, the same comparison and rows-fetched bound) in test_spark_connect_apply_validate_preview_in_
-# separate_processes; a local-session run of the same statement took 113 s of the suite (issue 30)
+# org, the same comparison and rows-fetched bound) in test_spark_connect_apply_validate_preview_and_
+# ten_days_in_separate_processes; a local-session run of the same statement took 113 s of the suite (issue 30)
 VALIDATE_ENGINES = [e for e in ENGINES if getattr(e, "values", (e,))[0] != "spark"]
 
 
@@ -153,13 +153,18 @@ def test_validate_counts_match_duckdb(engine_dir: Path, reference: tuple[Path, d
 
 @pytest.mark.spark
 @pytest.mark.slow
-def test_spark_connect_apply_validate_preview_in_separate_processes(
-    spark_connect: Any, project: Path, reference: tuple[Path, dict], ledger_reference: tuple[Path, dict]
+def test_spark_connect_apply_validate_preview_and_ten_days_in_separate_processes(
+    spark_connect: Any,
+    project: Path,
+    tmp_path: Path,
+    reference: tuple[Path, dict],
+    ledger_reference: tuple[Path, dict],
 ) -> None:
     """Spark Connect: apply, the ledger's first sync run, validate and a segment preview, each its
     own `b2b` process against one server: what the first process made is there for the next, with
-    DuckDB's rows, DuckDB's run and DuckDB's validate numbers. In ledger mode (the default): Spark's
-    view-mode sync views are held to DuckDB's rows in test_views_match_duckdb_reference[spark]."""
+    DuckDB's rows, DuckDB's run and DuckDB's validate numbers; then the ledger's ten days. In
+    ledger mode (the default): Spark's view-mode sync views are held to DuckDB's rows in
+    test_views_match_duckdb_reference[spark]."""
     from test_config import run_b2b
 
     user_sync_mode(project, "ledger")
@@ -202,28 +207,39 @@ def test_spark_connect_apply_validate_preview_in_separate_processes(
         result.stdout.splitlines()[0].split(" on target")[0]
         == duck.stdout.splitlines()[0].split(" on target")[0]
     )
-    # the rows, read through a Connect client in another process (pyspark refuses a remote
-    # session beside this process's local one)
+    # then, in one child process with a Connect client (pyspark refuses a remote session beside
+    # this process's local one): the core views' rows, row for row against DuckDB's, and ten
+    # simulated days of edits on the server's org, each day's `sync run` read by the simulated
+    # Braze reader (tests/ledger_sim.py; the days' bar is test_ledger.assert_days, as on the
+    # other engines). The days edit the server's org: this test is the server's only user (the
+    # spark_connect fixture says so).
     import subprocess
     import sys
 
-    code = (
-        "import json, sys; sys.path.insert(0, sys.argv[2]); from normalize import checksum; "
-        "from toolkit.context import ProjectContext; from test_conformance import _fetch; "
-        "ctx = ProjectContext(sys.argv[1]); want = json.loads(sys.argv[3]); "
-        "print(json.dumps({e: list(checksum(c, _fetch(ctx, e, c)[1])) for e, c in want.items()}))"
-    )
+    from test_ledger import DAYS, assert_days
+
+    work = tmp_path / "work"
+    work.mkdir()
     cols = {entity: reference[1]["sums"][entity][0] for entity in ENTITIES}
     done = subprocess.run(
-        [sys.executable, "-c", code, str(project), str(Path(__file__).parent), json.dumps(cols)],
+        [
+            sys.executable,
+            str(Path(__file__).parent / "ledger_sim.py"),
+            str(project),
+            spark_connect.remote,
+            str(work),
+            str(DAYS),
+            json.dumps(cols),
+        ],
         capture_output=True,
         text=True,
         check=False,
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    sums = json.loads(done.stdout.strip().splitlines()[-1])
+    assert done.returncode == 0, done.stderr[-4000:] + spark_connect.log()
+    out = json.loads(done.stdout.strip().splitlines()[-1])
     for entity in ENTITIES:
         want = reference[1]["sums"][entity][1]
-        got_sum = tuple(sums[entity])
+        got_sum = tuple(out["sums"][entity])
         _record("spark_connect", entity, "pass" if got_sum == tuple(want) else "FAIL")
         assert got_sum == tuple(want), entity
+    assert_days(out["days"])
