@@ -358,19 +358,22 @@ def spark_connect_main(argv: list[str]) -> None:
     import loaders
     from normalize import checksum
     from pyspark.sql import SparkSession
+    from test_conformance import _fetch
 
     from toolkit.context import ProjectContext
     from toolkit.ledger.run import sync_run
 
     project, remote, work, n_days = Path(argv[0]), argv[1], Path(argv[2]), int(argv[3])
     ctx = ProjectContext(project)
-    sums = {}
-    with ctx.adapter() as adapter:  # what Connect returns for the views, row for row
-        for entity, cols in json.loads(argv[4]).items():
-            view = ctx.renderer().view(entity).sql(dialect=adapter.dialect.sqlglot_name)
-            sums[entity] = list(checksum(cols, adapter.fetchall(f"SELECT {', '.join(cols)} FROM {view}")))
+    # what Connect returns for the views, row for row (the conformance test's own read)
+    sums = {
+        entity: list(checksum(cols, _fetch(ctx, entity, cols)[1]))
+        for entity, cols in json.loads(argv[4]).items()
+    }
     source = ctx.config.source.schema_
-    org = {k: v for k, v in loaders.duckdb_tables(str(project / "demo.duckdb")).items() if k[0] == "salesforce"}
+    org = {
+        k: v for k, v in loaders.duckdb_tables(str(project / "demo.duckdb")).items() if k[0] == "salesforce"
+    }
 
     def load(tables: Tables, names: set[str]) -> None:
         day = work / "day.duckdb"

@@ -162,7 +162,9 @@ def test_spark_connect_apply_validate_preview_and_ten_days_in_separate_processes
 ) -> None:
     """Spark Connect: apply, the ledger's first sync run, validate and a segment preview, each its
     own `b2b` process against one server: what the first process made is there for the next, with
-    DuckDB's rows, DuckDB's run and DuckDB's validate numbers; then the ledger's ten days. In
+    DuckDB's rows, DuckDB's run and DuckDB's validate numbers; then the ledger's ten days (Spark
+    has no transactions: the committed-runs table alone keeps a run invisible until its last
+    statement). In
     ledger mode (the default): Spark's view-mode sync views are held to DuckDB's rows in
     test_views_match_duckdb_reference[spark]."""
     from test_config import run_b2b
