@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders import TINY_DATA_CONFS
+from loaders import TEST_JVM_OPTIONS, TINY_DATA_CONFS
 
 SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
 
@@ -92,7 +92,7 @@ def start(timeout_s: float = 120) -> SparkConnectServer | None:
             # tiny data: the same settings as the tests' local session
             *(arg for key, value in TINY_DATA_CONFS.items() for arg in ("--conf", f"{key}={value}")),
             "--conf",
-            f"spark.driver.extraJavaOptions=-Dderby.system.home={root}",
+            f"spark.driver.extraJavaOptions=-Dderby.system.home={root} {TEST_JVM_OPTIONS}",
         ],
         stdout=log,
         stderr=subprocess.STDOUT,

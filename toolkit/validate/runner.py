@@ -229,10 +229,13 @@ def run_validation(ctx: ProjectContext, progress: Callable[[str], None] = lambda
 
         rows: list[tuple[Any, ...]] | None = None
         choice = None
-        if dialect.CHECKS_IN_ONE_STATEMENT:
-            # one statement, or one per view where the engine's memory is the client's (DuckDB)
-            # and one statement would not fit it
-            choice = statements_choice(ctx, adapter) if dialect.CHECKS_GROUPED else None
+        if dialect.CHECKS_IN_ONE_STATEMENT or dialect.CHECKS_PER_VIEW:
+            # one statement, or one per view: where the engine's memory is the client's (DuckDB)
+            # and one statement would not fit it, or where its planner takes no more (Spark)
+            if dialect.CHECKS_PER_VIEW:
+                choice = Choice(False, dialect.CHECKS_PER_VIEW)
+            else:
+                choice = statements_choice(ctx, adapter) if dialect.CHECKS_GROUPED else None
             parts = grouped(plan) if choice is not None and not choice.one else [plan]
             try:
                 rows = []
