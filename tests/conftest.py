@@ -73,6 +73,19 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 LONG_FILES = ("test_ledger.py", "test_config.py", "test_conformance.py", "test_sync.py", "test_hubspot.py")
 
 
+def sampled(values: list[Any], keep: set[str], name: Any = str) -> list[Any]:
+    """A parameter list whose members named in `keep` run in every tier, the others only in `make
+    test` (marked slow): `make test-fast` samples a family of like cases (shapes, object kinds,
+    query forms) for the inner loop, the full suite runs them all. A name in `keep` that is not
+    among the values is a mistake, said at collection."""
+    names = [name(v) for v in values]
+    assert keep <= set(names), f"sampled: {sorted(keep - set(names))} not among {names}"
+    return [
+        pytest.param(v, id=n, marks=() if n in keep else pytest.mark.slow)
+        for v, n in zip(values, names, strict=True)
+    ]
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     rank = {name: i for i, name in enumerate(LONG_FILES)}
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import sampled
 from test_config import _edit, run_b2b
 
 from toolkit.apply import apply
@@ -56,12 +57,15 @@ def _platform_rows(project: Path) -> int:
 
 @pytest.mark.parametrize(
     "query",
-    [
-        f"DELETE FROM {PLATFORM}",
-        f"SELECT external_id FROM {PLATFORM}; DELETE FROM {PLATFORM}",
-        f"WITH d AS (DELETE FROM {PLATFORM} RETURNING external_id) SELECT external_id FROM d",
-        f"SELECT external_id INTO braze.copy FROM {PLATFORM}",
-    ],
+    sampled(
+        [
+            f"DELETE FROM {PLATFORM}",
+            f"SELECT external_id FROM {PLATFORM}; DELETE FROM {PLATFORM}",
+            f"WITH d AS (DELETE FROM {PLATFORM} RETURNING external_id) SELECT external_id FROM d",
+            f"SELECT external_id INTO braze.copy FROM {PLATFORM}",
+        ],
+        {f"WITH d AS (DELETE FROM {PLATFORM} RETURNING external_id) SELECT external_id FROM d"},
+    ),
 )
 def test_platform_query_option_cannot_write(project: Path, query: str) -> None:
     apply(ProjectContext(project))

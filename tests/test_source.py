@@ -127,7 +127,6 @@ def _inspect_and_check(project: Path, in_process: bool = False) -> dict[str, Any
     """Through the command, or in this process where the engine lives only here (fakesnow's
     patch, the test session's Spark catalog)."""
     if in_process:
-
         ProjectContext(project).inspect()
     else:
         result = run_b2b("inspect", "--project-dir", str(project))
@@ -262,8 +261,8 @@ def test_source_freshness_without_any_loaded_at_column_says_how_to_measure(
     ("make", "naming", "history", "relations"),
     [
         (shapes.api_naming, "api", False, True),
-        (shapes.history_mode, "fivetran", True, True),
-        (shapes.no_relations, "fivetran", False, False),
+        pytest.param(shapes.history_mode, "fivetran", True, True, id="history", marks=pytest.mark.slow),
+        pytest.param(shapes.no_relations, "fivetran", False, False, id="no_acr", marks=pytest.mark.slow),
     ],
     ids=["api", "history", "no_acr"],
 )
