@@ -261,8 +261,8 @@ def test_source_freshness_without_any_loaded_at_column_says_how_to_measure(
     ("make", "naming", "history", "relations"),
     [
         (shapes.api_naming, "api", False, True),
-        pytest.param(shapes.history_mode, "fivetran", True, True, id="history", marks=pytest.mark.slow),
-        pytest.param(shapes.no_relations, "fivetran", False, False, id="no_acr", marks=pytest.mark.slow),
+        pytest.param(shapes.history_mode, "fivetran", True, True, marks=pytest.mark.slow),
+        pytest.param(shapes.no_relations, "fivetran", False, False, marks=pytest.mark.slow),
     ],
     ids=["api", "history", "no_acr"],
 )
